@@ -1,0 +1,45 @@
+"""Fixtures shared by every test folder: a generated dataset and artifacts trained on it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factory import write_ml1m
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED_DATA = SHARED / "data"
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset_dir(tmp_path_factory) -> Path:
+    """A generated ML-1M-format directory: 120 movies, 80 users, 4,000 ratings."""
+    return write_ml1m(tmp_path_factory.mktemp("ml-tiny"))
+
+
+@pytest.fixture(scope="session")
+def tiny_artifacts_dir(tmp_path_factory, tiny_dataset_dir) -> Path:
+    """Artifacts of the seed model trained a few epochs on the tiny dataset (a few seconds)."""
+    from movrec.dataset import load
+    from movrec.train import TrainConfig, train
+
+    out = tmp_path_factory.mktemp("artifacts")
+    train(load(tiny_dataset_dir), out, TrainConfig(epochs=8, batch_size=64, learning_rate=3e-3))
+    return out
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The genuine MovieLens copies beside the repository (skipped, saying why, when absent)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"genuine MovieLens data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _no_dataset_env(monkeypatch):
+    """Tests never pick up a developer's MOVREC_DATA_DIR by accident."""
+    if "MOVREC_DATA_DIR" in os.environ:
+        monkeypatch.delenv("MOVREC_DATA_DIR")
