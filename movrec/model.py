@@ -49,6 +49,7 @@ def _embedded_fc(x, vocab: int, dim: int, name: str):
     return layers.Dense(32, activation="relu", name=f"{name}_fc")(x)
 
 
+@keras.saving.register_keras_serializable(package="movrec")
 class MaskedSum(layers.Layer):
     """Sum of the embeddings of the real (non-pad, id > 0) entries of a padded id sequence."""
 

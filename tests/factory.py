@@ -22,6 +22,8 @@ SPECIAL_TITLES = [
     ("Seven (Se7en) (1995)", "Crime|Thriller"),
 ]
 
+MAIN_GENRES = ["Action", "Comedy", "Drama", "Horror", "Romance", "Western"]
+
 
 def write_ml1m(path: Path, n_users: int = 80, n_movies: int = 120, per_user: int = 50, seed: int = 7) -> Path:
     """Write users.dat, movies.dat and ratings.dat (latin-1, '::') into `path` and return it."""
@@ -30,15 +32,19 @@ def write_ml1m(path: Path, n_users: int = 80, n_movies: int = 120, per_user: int
     movies = list(SPECIAL_TITLES)
     while len(movies) < n_movies:
         k = len(movies)
-        genres = rng.choice(len(GENRES), size=int(rng.integers(1, 4)), replace=False)
-        movies.append((f"Movie Number {k} Part {k % 7} ({1930 + k % 70})", "|".join(GENRES[g] for g in sorted(genres))))
+        genres = rng.choice(MAIN_GENRES, size=int(rng.integers(1, 3)), replace=False)
+        movies.append((f"Movie Number {k} Part {k % 7} ({1930 + k % 70})", "|".join(sorted(genres))))
     genre_sets = [set(g.split("|")) for _, g in movies]
     with open(path / "movies.dat", "w", encoding="latin-1", newline="\n") as fh:
         for movie_id, (title, genres) in enumerate(movies, start=1):
             fh.write(f"{movie_id}::{title}::{genres}\n")
 
     ages = sorted(AGE_BRACKETS)
-    taste = rng.normal(0, 1.2, size=(n_users, len(GENRES)))
+    taste = rng.normal(0, 0.3, size=(n_users, len(GENRES)))
+    for u in range(n_users):  # each user loves one of the main genres and dislikes another
+        loved, hated = rng.choice(MAIN_GENRES, size=2, replace=False)
+        taste[u, GENRES.index(loved)] += 2.0
+        taste[u, GENRES.index(hated)] -= 2.0
     popularity = rng.zipf(1.6, size=n_movies).astype(float)
     with open(path / "users.dat", "w", encoding="latin-1") as fh:
         for user_id in range(1, n_users + 1):
