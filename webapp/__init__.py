@@ -1,0 +1,75 @@
+"""The movrec website: `create_app()` is the WSGI entry (`gunicorn 'webapp:create_app()'`)."""
+from webapp import single_thread_blas  # noqa: F401  (must run before numpy is imported)
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+
+from webapp.config import from_environment, require_secret
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: environment config overlaid with `config`, extensions, blueprints, CLI."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
+    app.config.from_mapping(from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    require_secret(app.config, serving=_serving())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    single_thread_blas.limit_blas_threads()
+    return app
+
+
+def _serving() -> bool:
+    """False inside a `flask` maintenance command (db upgrade, movrec import), which signs nothing."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is None or ctx.command.name == "run"
+
+
+def _init_extensions(app: Flask) -> None:
+    from webapp.celery_app import celery_init_app
+    from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from webapp.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    celery_init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.accounts import bp as accounts_bp
+    from webapp.admin import bp as admin_bp
+    from webapp.api import bp as api_bp
+    from webapp.catalog import bp as catalog_bp
+    from webapp.cli import movrec_cli
+    from webapp.picks import bp as picks_bp
+
+    for blueprint in (catalog_bp, accounts_bp, picks_bp, api_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(movrec_cli)
+
+
+def _register_hooks(app: Flask) -> None:
+    from webapp.errors import register_error_handlers
+    from webapp.security import add_security_headers
+    from webapp.templating import register_template_helpers
+
+    app.after_request(add_security_headers)
+    register_error_handlers(app)
+    register_template_helpers(app)

@@ -1,0 +1,51 @@
+"""Movie cards: recommendation lists turned into movies (with their Douban info) in one query."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import Movie
+from webapp.scraping import request_info
+
+FINAL_INFO_STATUSES = ("ok", "not_found")
+
+
+@dataclass(frozen=True)
+class Card:
+    """A movie as a list shows it: its score in the list, and the rated movie that explains it."""
+
+    movie: Movie
+    score: float | None = None
+    because: Movie | None = None
+
+
+def load_movies(movie_ids: Iterable[int]) -> dict[int, Movie]:
+    """The movies with these ids and their info, in one query, by id (unknown ids left out)."""
+    ids = {int(i) for i in movie_ids}
+    if not ids:
+        return {}
+    return {m.id: m for m in db.session.scalars(select(Movie).where(Movie.id.in_(ids)))}
+
+
+def build_card_lists(lists: Sequence[Sequence[tuple[int, float | None]]],
+                     because: dict[int, int | None] | None = None,
+                     also_shown: Iterable[Movie] = ()) -> list[list[Card]]:
+    """Cards for several `(movie_id, score)` lists in one query; `because` maps a pick to the movie
+    explaining it. Missing Douban info of every card and of `also_shown` is requested in one call."""
+    because = because or {}
+    wanted = {mid for pairs in lists for mid, _ in pairs} | {b for b in because.values() if b is not None}
+    movies = load_movies(wanted)
+    cards = [[Card(movies[mid], None if score is None else float(score), movies.get(because.get(mid)))
+              for mid, score in pairs if mid in movies] for pairs in lists]
+    ask_for_missing_info([*also_shown, *(card.movie for row in cards for card in row)])
+    return cards
+
+
+def ask_for_missing_info(movies: Iterable[Movie]) -> None:
+    """Ask the worker, without waiting, for the Douban info of shown movies that have none yet."""
+    missing = sorted({m.id for m in movies if m.info is None or m.info.status not in FINAL_INFO_STATUSES})
+    if missing:
+        request_info(missing, interactive=True)

@@ -1,0 +1,99 @@
+"""The catalogue: home, browsing and search, movie pages, posters, the model page, health check."""
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask_login import current_user
+from movrec.dataset import GENRES
+from movrec.recommender import UnknownMovie
+from sqlalchemy import select, text
+
+from webapp.cards import ask_for_missing_info, build_card_lists
+from webapp.catalog_queries import browse_query, home_rows, years
+from webapp.extensions import db
+from webapp.forms import RatingForm
+from webapp.models import Movie, MovieInfo, Rating
+from webapp.recommender_cache import get_recommender
+from webapp.user_ratings import picks_for_current_user
+
+bp = Blueprint("catalog", __name__)
+TOP_MOVIES = 12
+PER_GENRE = 8
+RECOMMENDATIONS = 10
+DEMO_PROFILES = 8
+POSTER_MAX_AGE = 30 * 24 * 3600
+
+
+@bp.route("/")
+def home():
+    """Search box; the signed-in user's picks, else the best-liked movies and a row per genre."""
+    top_ids, genre_ids = home_rows(GENRES, TOP_MOVIES, PER_GENRE)
+    genres = list(genre_ids)
+    top, *genre_rows = build_card_lists([[(i, None) for i in top_ids]] +
+                                        [[(i, None) for i in genre_ids[g]] for g in genres])
+    picks = picks_for_current_user() if current_user.is_authenticated else None
+    demo_users = [int(u) for u in get_recommender().user_ids[:DEMO_PROFILES]]
+    return render_template("catalog/home.html", picks=picks, top=top, genre_rows=list(zip(genres, genre_rows)),
+                           demo_users=demo_users)
+
+
+@bp.route("/movies")
+def browse():
+    """Movies by genre, year and title (English, or Chinese once cached), paginated."""
+    genre = request.args.get("genre") or None
+    year = request.args.get("year", type=int)
+    query_text = (request.args.get("q") or "").strip()[:100] or None
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = db.paginate(browse_query(genre, year, query_text), page=page,
+                             per_page=current_app.config["MOVIES_PER_PAGE"], error_out=False)
+    ask_for_missing_info(pagination.items)
+    return render_template("catalog/browse.html", pagination=pagination, genre=genre, year=year,
+                           q=query_text or "", genres=GENRES, years=years())
+
+
+@bp.route("/movies/<int:movie_id>")
+def movie(movie_id: int):
+    """A movie with its info, ratings, the user's rating widget, similar and also-liked movies."""
+    movie = db.session.get(Movie, movie_id)
+    if movie is None:
+        abort(404)
+    recommender = get_recommender()
+    try:
+        similar = recommender.similar(movie_id, k=RECOMMENDATIONS)
+        also_liked = recommender.also_liked(movie_id, k=RECOMMENDATIONS)
+    except UnknownMovie:  # in the catalogue but unknown to the model (e.g. never rated)
+        similar, also_liked = [], []
+    similar_cards, also_liked_cards = build_card_lists([similar, also_liked], also_shown=[movie])
+    my_rating = None
+    if current_user.is_authenticated:
+        my_rating = db.session.scalar(select(Rating.stars).where(Rating.user_id == current_user.id,
+                                                                 Rating.movie_id == movie_id))
+    return render_template("catalog/movie.html", movie=movie, similar=similar_cards, also_liked=also_liked_cards,
+                           my_rating=my_rating, form=RatingForm(stars=my_rating))
+
+
+@bp.route("/posters/<int:movie_id>")
+def poster(movie_id: int):
+    """The movie's poster from the site's own storage (404 until the worker has stored one)."""
+    info = db.session.get(MovieInfo, movie_id)
+    if info is None or not info.poster_path:
+        abort(404)
+    return send_from_directory(current_app.config["POSTER_DIR"], info.poster_path, max_age=POSTER_MAX_AGE)
+
+
+@bp.route("/model")
+def model():
+    """About the model: its metrics and loss curve."""
+    recommender = get_recommender()
+    has_curve = (recommender.artifacts_dir / "loss_curve.png").is_file()
+    return render_template("catalog/model.html", metrics=recommender.metrics, has_curve=has_curve)
+
+
+@bp.route("/model/loss-curve.png")
+def loss_curve():
+    """The training loss-curve image from the artifacts directory."""
+    return send_from_directory(get_recommender().artifacts_dir, "loss_curve.png", max_age=3600)
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness and database reachability."""
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,88 @@
+"""Configuration from environment variables, with defaults that work for development.
+
+| variable | default |
+|---|---|
+| `MOVREC_ENV` | `development` when `FLASK_DEBUG` is set, else `production` |
+| `SECRET_KEY` | required to serve in production; a fixed development key otherwise |
+| `DATABASE_URL` | `sqlite:///<instance>/movrec.sqlite` |
+| `MOVREC_ARTIFACTS` | `artifacts/` |
+| `MOVREC_DATA_DIR` | unset: `movrec.dataset` finds or downloads MovieLens |
+| `POSTER_DIR` | `<instance>/posters` |
+| `REDIS_URL` | unset: the Celery broker is Kombu's SQLAlchemy transport on `<instance>/celery-broker.sqlite` |
+| `SESSION_COOKIE_SECURE` | `0` (set `1` behind HTTPS) |
+| `ADMIN_USERNAMES` | empty: comma-separated accounts that may see `/admin/` |
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+DEV_SECRET_KEY = "movrec-development-key-not-secret"
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a usable configuration."""
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def environment_name(environ: Mapping[str, str]) -> str:
+    """`MOVREC_ENV` if set, else `development` under `FLASK_DEBUG`, else `production`."""
+    name = environ.get("MOVREC_ENV") or ("development" if _truthy(environ.get("FLASK_DEBUG")) else "production")
+    if name not in ENVIRONMENTS:
+        raise ConfigError(f"MOVREC_ENV={name!r}: expected one of {', '.join(ENVIRONMENTS)}")
+    return name
+
+
+def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str] | None = None) -> dict:
+    """Build the Flask config dict from `environ` (default `os.environ`); paths default under `instance_path`."""
+    env = os.environ if environ is None else environ
+    instance = Path(instance_path)
+    name = environment_name(env)
+    redis_url = env.get("REDIS_URL") or None
+    broker_url = redis_url or f"sqla+sqlite:///{instance / 'celery-broker.sqlite'}"
+    return {
+        "MOVREC_ENV": name,
+        "TESTING": name == "testing",
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'movrec.sqlite'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MOVREC_ARTIFACTS": env.get("MOVREC_ARTIFACTS") or "artifacts",
+        "MOVREC_DATA_DIR": env.get("MOVREC_DATA_DIR") or None,
+        "POSTER_DIR": env.get("POSTER_DIR") or str(instance / "posters"),
+        "REDIS_URL": redis_url,
+        "CELERY": {
+            "broker_url": broker_url,
+            "task_ignore_result": True,
+            "broker_connection_retry_on_startup": True,
+        },
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_LIMIT_PER_IP": env.get("LOGIN_LIMIT_PER_IP") or "20 per 10 minutes",
+        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 10 minutes",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _truthy(env.get("SESSION_COOKIE_SECURE")),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _truthy(env.get("SESSION_COOKIE_SECURE")),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": {"en": "English", "zh": "简体中文"},
+        "MOVIES_PER_PAGE": 24,
+        "ADMIN_USERNAMES": {n.strip() for n in (env.get("ADMIN_USERNAMES") or "").split(",") if n.strip()},
+    }
+
+
+def require_secret(config: dict, serving: bool) -> None:
+    """Fill a development key, or fail when a production process that serves requests has none."""
+    if config.get("SECRET_KEY"):
+        return
+    if config["MOVREC_ENV"] in ("development", "testing") or not serving:
+        config["SECRET_KEY"] = DEV_SECRET_KEY
+        return
+    raise ConfigError("SECRET_KEY must be set to serve in production "
+                      "(or set MOVREC_ENV=development for a local development server).")

@@ -1,0 +1,14 @@
+"""Language choice: a remembered cookie, else the browser's Accept-Language."""
+from flask import current_app, request
+
+LANGUAGE_COOKIE = "lang"
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+
+
+def select_locale() -> str:
+    """The locale for this request: the `lang` cookie if valid, else the best Accept-Language match."""
+    languages = list(current_app.config["LANGUAGES"])
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
