@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The one command (`make run`): install, prepare data, model and database, then run the whole site:
+# the web server, a Celery worker and Celery beat, logs in this terminal; Ctrl-C stops them all.
+#
+# Without DATABASE_URL and REDIS_URL it needs no server: SQLite in $INSTANCE_DIR for the site and,
+# as Celery's broker, Kombu's SQLAlchemy transport on SQLite. Set them to use PostgreSQL and Redis.
+# Other settings (PORT, MOVREC_DATA_DIR, MOVREC_ARTIFACTS, WEB_CONCURRENCY, ...): see README.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# A Python 3.11 or newer for the virtual environment (macOS's own python3 may be older).
+if [ -z "${PYTHON:-}" ]; then
+    for candidate in python3 python3.13 python3.12 python3.11; do
+        if command -v "$candidate" >/dev/null \
+                && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+            PYTHON="$candidate"
+            break
+        fi
+    done
+fi
+[ -n "${PYTHON:-}" ] || { echo "run.sh: Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)" >&2; exit 1; }
+
+VENV="${VENV:-.venv}"
+make --no-print-directory install PYTHON="$PYTHON" VENV="$VENV"
+export PATH="$PWD/$VENV/bin:$PATH"
+
+# Local state (SQLite files, posters, Celery beat's schedule) lives here unless configured otherwise.
+export INSTANCE_DIR="${INSTANCE_DIR:-$PWD/instance}"
+mkdir -p "$INSTANCE_DIR"
+# A real secret for this machine, made once and kept with the local state (never in the repository).
+if [ -z "${SECRET_KEY:-}" ]; then
+    if [ ! -s "$INSTANCE_DIR/secret_key" ]; then
+        (umask 077 && python -c 'import secrets; print(secrets.token_hex(32))' > "$INSTANCE_DIR/secret_key")
+    fi
+    SECRET_KEY="$(cat "$INSTANCE_DIR/secret_key")"
+    export SECRET_KEY
+fi
+
+scripts/prepare.sh
+
+echo
+echo "==> Starting web, worker and beat: http://${HOST:-127.0.0.1}:${PORT:-8000}/  (Ctrl-C stops all)"
+exec python scripts/supervise.py --procfile Procfile

@@ -1,0 +1,136 @@
+"""Run the processes of a Procfile together in one terminal, and stop them all cleanly.
+
+    python scripts/supervise.py [--procfile Procfile]       # every process, logs prefixed by name
+    python scripts/supervise.py --exec web                  # replace this process by one entry (containers)
+
+Each process runs as `sh -c 'exec COMMAND'` in a session of its own, so the shell expands `${VAR:-default}`
+and then becomes the process. On Ctrl-C (SIGINT) or SIGTERM, or when any process exits by itself, every
+process still running gets SIGTERM (gunicorn and Celery then finish their work in progress); whatever is
+left after STOP_TIMEOUT seconds (default 20), or after a second Ctrl-C, is killed with its process group.
+Exit status: 0 after a requested stop in which every process exited cleanly, otherwise 1.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+CLEAN_EXITS = (0, -signal.SIGTERM, -signal.SIGINT)
+
+
+def read_procfile(path: Path) -> dict[str, str]:
+    """`name: command` lines, in file order; blank lines and `#` comments are skipped."""
+    entries: dict[str, str] = {}
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, sep, command = line.partition(":")
+        if not sep or not name.strip().isidentifier() or not command.strip():
+            raise SystemExit(f"{path}:{number}: expected `name: command`, got {line!r}")
+        entries[name.strip()] = command.strip()
+    return entries
+
+
+class Supervisor:
+    """Starts the entries, relays their output line by line, and stops them together."""
+
+    def __init__(self, entries: dict[str, str], stop_timeout: float):
+        self.entries = entries
+        self.stop_timeout = stop_timeout
+        self.width = max(len(name) for name in entries)
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.readers: list[threading.Thread] = []
+        self.output_lock = threading.RLock()  # re-entered by the signal handler
+        self.stop_requests = 0
+
+    def say(self, name: str, text: str) -> None:
+        with self.output_lock:
+            sys.stdout.write(f"{time.strftime('%H:%M:%S')} {name:<{self.width}} | {text}\n")
+            sys.stdout.flush()
+
+    def _relay(self, name: str, stream) -> None:
+        for raw in iter(stream.readline, b""):
+            self.say(name, raw.decode("utf-8", "replace").rstrip("\n"))
+        stream.close()
+
+    def start(self) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # piped Python output would otherwise arrive late
+        for name, command in self.entries.items():
+            proc = subprocess.Popen(["/bin/sh", "-c", f"exec {command}"], env=env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+            self.procs[name] = proc
+            self.say("supervise", f"started {name} (pid {proc.pid}): {command}")
+            reader = threading.Thread(target=self._relay, args=(name, proc.stdout), daemon=True)
+            reader.start()
+            self.readers.append(reader)
+
+    def _on_signal(self, signum, _frame) -> None:
+        self.stop_requests += 1
+        self.say("supervise", f"{signal.Signals(signum).name} received: "
+                 + ("stopping everything" if self.stop_requests == 1 else "killing what is left"))
+
+    def _signal_groups(self, sig: int, only_running: bool) -> None:
+        for proc in self.procs.values():
+            if only_running and proc.poll() is not None:
+                continue
+            try:
+                os.killpg(proc.pid, sig)  # each process leads its own group (new session)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def run(self) -> int:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._on_signal)
+        self.start()
+        exited_alone = None
+        while self.stop_requests == 0 and exited_alone is None:
+            exited_alone = next((n for n, p in self.procs.items() if p.poll() is not None), None)
+            time.sleep(0.2)
+        if exited_alone:
+            self.say("supervise", f"{exited_alone} exited with status {self.procs[exited_alone].returncode}: "
+                     "stopping the others")
+        for name, proc in self.procs.items():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)  # to the leader only: it stops its own children in order
+        deadline = time.monotonic() + self.stop_timeout
+        while any(p.poll() is None for p in self.procs.values()):
+            if self.stop_requests > 1 or time.monotonic() > deadline:
+                late = [n for n, p in self.procs.items() if p.poll() is None]
+                self.say("supervise", f"killing {', '.join(late)}")
+                self._signal_groups(signal.SIGKILL, only_running=True)
+                break
+            time.sleep(0.1)
+        for proc in self.procs.values():
+            proc.wait()
+        self._signal_groups(signal.SIGKILL, only_running=False)  # children a leader left behind, if any
+        for reader in self.readers:
+            reader.join(timeout=2)
+        statuses = {name: proc.returncode for name, proc in self.procs.items()}
+        self.say("supervise", "stopped: " + ", ".join(f"{n} {s}" for n, s in statuses.items()))
+        clean = exited_alone is None and all(s in CLEAN_EXITS for s in statuses.values())
+        return 0 if clean else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--procfile", type=Path, default=Path(__file__).resolve().parent.parent / "Procfile")
+    parser.add_argument("--exec", dest="only", metavar="NAME", help="replace this process by one entry")
+    parser.add_argument("--stop-timeout", type=float, default=float(os.environ.get("STOP_TIMEOUT", "20")))
+    args = parser.parse_args(argv)
+    entries = read_procfile(args.procfile)
+    if args.only:
+        if args.only not in entries:
+            raise SystemExit(f"{args.procfile}: no entry {args.only!r} (has {', '.join(entries)})")
+        os.execv("/bin/sh", ["/bin/sh", "-c", f"exec {entries[args.only]}"])
+    if not entries:
+        raise SystemExit(f"{args.procfile}: no entries")
+    return Supervisor(entries, args.stop_timeout).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
