@@ -3,8 +3,8 @@
     python scripts/supervise.py [--procfile Procfile]       # every process, logs prefixed by name
     python scripts/supervise.py --exec web                  # replace this process by one entry (containers)
 
-Each process runs as `sh -c 'exec COMMAND'` in a session of its own, so the shell expands `${VAR:-default}`
-and then becomes the process. On Ctrl-C (SIGINT) or SIGTERM, or when any process exits by itself, every
+Each entry is one command, run as `sh -c 'exec COMMAND'` in a session of its own: the shell expands
+`${VAR:-default}` and then becomes the process, so signals reach the process itself. On Ctrl-C (SIGINT) or SIGTERM, or when any process exits by itself, every
 process still running gets SIGTERM (gunicorn and Celery then finish their work in progress); whatever is
 left after STOP_TIMEOUT seconds (default 20), or after a second Ctrl-C, is killed with its process group.
 Exit status: 0 after a requested stop in which every process exited cleanly, otherwise 1.
