@@ -1,6 +1,7 @@
 """Accounts: register, onboarding, sign in/out, language choice."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
@@ -102,7 +103,8 @@ def welcome():
         stars = _onboarding_stars([m.id for m in shown])
         _save_ratings(current_user.id, stars)
         if stars:
-            flash(_("Thanks! Your picks now use your %(n)d ratings.", n=len(stars)), "info")
+            flash(ngettext("Thanks! Your picks now use your rating.",
+                           "Thanks! Your picks now use your %(num)d ratings.", len(stars)), "info")
         return redirect(url_for("picks.my_picks"))
     ask_for_missing_info(shown)
     return render_template("accounts/welcome.html", form=form, movies=shown)
