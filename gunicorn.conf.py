@@ -22,6 +22,9 @@ threads = int(os.environ.get("WEB_THREADS", "1"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 15  # on SIGTERM, requests in flight get this long to finish
 keepalive = 5
+# gunicorn 27's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), which a second site
+# on the same machine (a test run, another checkout) would take over; nothing here uses it.
+control_socket_disable = True
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"  # heartbeat files off a possibly slow container filesystem
 
@@ -44,5 +47,6 @@ logconfig_dict = {
     "loggers": {
         "gunicorn.error": {"level": loglevel.upper(), "handlers": ["stdout"], "propagate": False},
         "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+        "alembic": {"level": "WARNING"},  # Flask-Migrate's import logs plugin set-up at INFO in every worker
     },
 }

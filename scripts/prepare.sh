@@ -22,7 +22,8 @@ if python -c 'import sys; from movrec.artifacts import Artifacts; Artifacts.load
 else
     echo "no trained model in $MOVREC_ARTIFACTS yet: training once (about a minute per epoch on 2 cores)"
     # shellcheck disable=SC2086  # MOVREC_TRAIN_ARGS is a list of words
-    python -m movrec train --data "$MOVREC_DATA_DIR" --out "$MOVREC_ARTIFACTS" ${MOVREC_TRAIN_ARGS:-}
+    TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}" \
+        python -m movrec train --data "$MOVREC_DATA_DIR" --out "$MOVREC_ARTIFACTS" ${MOVREC_TRAIN_ARGS:-}
 fi
 
 step "Database schema"
