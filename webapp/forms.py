@@ -1,10 +1,14 @@
 """Flask-WTF forms (each carries `csrf_token`)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import IntegerField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Regexp
 
 from webapp.labels import AGE_LABELS, GENDER_LABELS, OCCUPATION_LABELS
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
 
 
 class RegisterForm(FlaskForm):
@@ -16,9 +20,9 @@ class RegisterForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
     confirm = PasswordField(_l("Repeat password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
-    gender = SelectField(_l("Gender"), choices=list(GENDER_LABELS.items()), validators=[InputRequired()])
-    age = SelectField(_l("Age"), coerce=int, choices=list(AGE_LABELS.items()), validators=[InputRequired()])
-    occupation = SelectField(_l("Occupation"), coerce=int, choices=list(OCCUPATION_LABELS.items()),
+    gender = SelectField(_l("Gender"), choices=_choices(GENDER_LABELS), validators=[InputRequired()])
+    age = SelectField(_l("Age"), coerce=int, choices=_choices(AGE_LABELS), validators=[InputRequired()])
+    occupation = SelectField(_l("Occupation"), coerce=int, choices=_choices(OCCUPATION_LABELS),
                              validators=[InputRequired()])
     submit = SubmitField(_l("Create account"))
 

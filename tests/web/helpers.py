@@ -1,0 +1,43 @@
+"""Helpers for the web tests: CSRF tokens from rendered forms, registering and signing in."""
+from __future__ import annotations
+
+import re
+
+PG_ADMIN_URL = "postgresql://root@127.0.0.1:5432/test"
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def pg_url(database: str) -> str:
+    """SQLAlchemy URL of a database on the local PostgreSQL (psycopg 3)."""
+    return f"postgresql+psycopg://root@127.0.0.1:5432/{database}"
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token of the form on the page at `url`."""
+    response = client.get(url)
+    match = CSRF_INPUT.search(response.get_data(as_text=True))
+    assert match, f"no csrf_token in the form at {url}"
+    return match.group(1)
+
+
+def register(client, username: str = "alice", password: str = "correct horse", gender: str = "F",
+             age: int = 25, occupation: int = 4, **extra):
+    """Submit the registration form (with its CSRF token); returns the response."""
+    data = {"csrf_token": csrf_token(client, "/register"), "username": username, "password": password,
+            "confirm": password, "gender": gender, "age": str(age), "occupation": str(occupation)}
+    data.update(extra)
+    return client.post("/register", data=data)
+
+
+def login(client, username: str, password: str, next_url: str | None = None, **environ):
+    """Submit the sign-in form; `environ` may set REMOTE_ADDR."""
+    data = {"csrf_token": csrf_token(client, "/login"), "username": username, "password": password}
+    url = "/login" if next_url is None else f"/login?next={next_url}"
+    return client.post(url, data=data, environ_base=environ or None)
+
+
+def rate(client, movie_id: int, stars, **extra):
+    """Post a rating for `movie_id` with the CSRF token of its movie page."""
+    data = {"csrf_token": csrf_token(client, f"/movies/{movie_id}"), "stars": str(stars)}
+    data.update(extra)
+    return client.post(f"/movies/{movie_id}/rate", data=data)
