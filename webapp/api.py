@@ -13,10 +13,10 @@ MAX_CARD_IDS = 100
 
 
 def _k() -> int:
-    k = request.args.get("k", DEFAULT_K, type=int)
-    if not 1 <= k <= MAX_K:
-        abort(400, f"k must be between 1 and {MAX_K}")
-    return k
+    raw = request.args.get("k", str(DEFAULT_K))
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_K:
+        abort(400, f"k must be a whole number from 1 to {MAX_K}")
+    return int(raw)
 
 
 def _card_json(card: Card) -> dict:
@@ -71,7 +71,7 @@ def user_picks(user_id: int):
 def cards():
     """Current card data (poster, Chinese title) for `ids=1,2,3`; the page script polls this."""
     raw = [part for part in request.args.get("ids", "").split(",") if part]
-    if not raw or len(raw) > MAX_CARD_IDS or not all(part.isdigit() for part in raw):
+    if not raw or len(raw) > MAX_CARD_IDS or not all(part.isascii() and part.isdigit() for part in raw):
         abort(400, f"ids must be 1 to {MAX_CARD_IDS} comma-separated movie ids")
     movies = load_movies(int(part) for part in raw)
     return jsonify([_card_json(Card(movies[i])) for i in dict.fromkeys(int(p) for p in raw) if i in movies])

@@ -11,6 +11,18 @@
 | `REDIS_URL` | unset: the Celery broker is Kombu's SQLAlchemy transport on `<instance>/celery-broker.sqlite` |
 | `SESSION_COOKIE_SECURE` | `0` (set `1` behind HTTPS) |
 | `ADMIN_USERNAMES` | empty: comma-separated accounts that may see `/admin/` |
+| `CELERY_BROKER_URL` | unset: `REDIS_URL`, else the SQLite broker above |
+| `CELERY_VISIBILITY_TIMEOUT` | `3600`: seconds before Redis redelivers a task whose worker died |
+| `DOUBAN_SEARCH_URL`, `DOUBAN_SUGGEST_URL`, `DOUBAN_SUBJECT_URL` | Douban's `https://www.douban.com/search`, `https://movie.douban.com/j/subject_suggest`, `https://movie.douban.com/subject/` |
+| `DOUBAN_COOKIE` | unset: optional `dbcl2` login cookie value |
+| `DOUBAN_MIN_INTERVAL`, `DOUBAN_IMAGE_MIN_INTERVAL` | `6`, `1`: seconds between requests to Douban's pages / image host, across all workers |
+| `DOUBAN_JITTER` | `0.3`: each gap is stretched by a random 0-30 % |
+| `DOUBAN_MAX_WAIT` | `60`: a task waits at most this long for a request slot, else it is postponed |
+| `DOUBAN_CIRCUIT_SECONDS` | `900`: pause after Douban blocks us (403/418/429, sec.douban.com, throttle page) |
+| `DOUBAN_TIMEOUT` | `10`: seconds per HTTP request |
+| `DOUBAN_FETCH_SUBJECT` | `1`: also read the subject page (votes, larger poster); `0` skips it |
+| `DOUBAN_REFRESH_DAYS` | `30`: `ok` info is refreshed after this many days |
+| `DOUBAN_BACKFILL_PER_RUN`, `DOUBAN_BACKFILL_EVERY` | `3`, `120`: beat queues this many uncached movies every this many seconds |
 """
 from __future__ import annotations
 
@@ -44,7 +56,7 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
     instance = Path(instance_path)
     name = environment_name(env)
     redis_url = env.get("REDIS_URL") or None
-    broker_url = redis_url or f"sqla+sqlite:///{instance / 'celery-broker.sqlite'}"
+    broker_url = env.get("CELERY_BROKER_URL") or redis_url or f"sqla+sqlite:///{instance / 'celery-broker.sqlite'}"
     return {
         "MOVREC_ENV": name,
         "TESTING": name == "testing",
@@ -59,9 +71,11 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
             "broker_url": broker_url,
             "task_ignore_result": True,
             "broker_connection_retry_on_startup": True,
+            "broker_transport_options": {"visibility_timeout": float(env.get("CELERY_VISIBILITY_TIMEOUT") or 3600)},
         },
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
+        "RATELIMIT_SWALLOW_ERRORS": True,  # a broken limiter store must not stop people signing in
         "LOGIN_LIMIT_PER_IP": env.get("LOGIN_LIMIT_PER_IP") or "20 per 10 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 10 minutes",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -74,6 +88,30 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
         "LANGUAGES": {"en": "English", "zh": "简体中文"},
         "MOVIES_PER_PAGE": 24,
         "ADMIN_USERNAMES": {n.strip() for n in (env.get("ADMIN_USERNAMES") or "").split(",") if n.strip()},
+        **douban_config(env),
+    }
+
+
+def douban_config(env: Mapping[str, str]) -> dict:
+    """The Douban worker's settings (see the table above)."""
+    def number(key: str, default: float) -> float:
+        return float(env.get(key) or default)
+
+    return {
+        "DOUBAN_SEARCH_URL": env.get("DOUBAN_SEARCH_URL") or "https://www.douban.com/search",
+        "DOUBAN_SUGGEST_URL": env.get("DOUBAN_SUGGEST_URL") or "https://movie.douban.com/j/subject_suggest",
+        "DOUBAN_SUBJECT_URL": env.get("DOUBAN_SUBJECT_URL") or "https://movie.douban.com/subject/",
+        "DOUBAN_COOKIE": env.get("DOUBAN_COOKIE") or None,
+        "DOUBAN_MIN_INTERVAL": number("DOUBAN_MIN_INTERVAL", 6),
+        "DOUBAN_IMAGE_MIN_INTERVAL": number("DOUBAN_IMAGE_MIN_INTERVAL", 1),
+        "DOUBAN_JITTER": number("DOUBAN_JITTER", 0.3),
+        "DOUBAN_MAX_WAIT": number("DOUBAN_MAX_WAIT", 60),
+        "DOUBAN_CIRCUIT_SECONDS": number("DOUBAN_CIRCUIT_SECONDS", 900),
+        "DOUBAN_TIMEOUT": number("DOUBAN_TIMEOUT", 10),
+        "DOUBAN_FETCH_SUBJECT": _truthy(env.get("DOUBAN_FETCH_SUBJECT") or "1"),
+        "DOUBAN_REFRESH_DAYS": number("DOUBAN_REFRESH_DAYS", 30),
+        "DOUBAN_BACKFILL_PER_RUN": int(env.get("DOUBAN_BACKFILL_PER_RUN") or 3),
+        "DOUBAN_BACKFILL_EVERY": number("DOUBAN_BACKFILL_EVERY", 120),
     }
 
 

@@ -54,6 +54,19 @@ def database_url(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The local Redis (skipped, saying why, when it is not running)."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis at {url} is not reachable: {exc}")
+    return url
+
+
+@pytest.fixture(scope="session")
 def web_workdir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("web")
 

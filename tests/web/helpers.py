@@ -33,7 +33,7 @@ def login(client, username: str, password: str, next_url: str | None = None, **e
     """Submit the sign-in form; `environ` may set REMOTE_ADDR."""
     data = {"csrf_token": csrf_token(client, "/login"), "username": username, "password": password}
     url = "/login" if next_url is None else f"/login?next={next_url}"
-    return client.post(url, data=data, environ_base=environ or None)
+    return client.post(url, data=data, environ_base=environ)
 
 
 def rate(client, movie_id: int, stars, **extra):
