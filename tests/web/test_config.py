@@ -1,0 +1,50 @@
+"""Configuration from the environment: defaults, required secret, broker choice."""
+from __future__ import annotations
+
+import pytest
+
+from webapp.config import DEV_SECRET_KEY, ConfigError, from_environment, require_secret
+
+
+def test_defaults_work_for_development(tmp_path):
+    config = from_environment(tmp_path, {"FLASK_DEBUG": "1"})
+    assert config["MOVREC_ENV"] == "development"
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'movrec.sqlite'}"
+    assert config["POSTER_DIR"] == str(tmp_path / "posters")
+    assert config["MOVREC_ARTIFACTS"] == "artifacts"
+    assert config["CELERY"]["broker_url"] == f"sqla+sqlite:///{tmp_path / 'celery-broker.sqlite'}"
+    require_secret(config, serving=True)
+    assert config["SECRET_KEY"] == DEV_SECRET_KEY
+    assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_environment_variables_are_used(tmp_path):
+    env = {"DATABASE_URL": "postgresql+psycopg://u@h/db", "REDIS_URL": "redis://127.0.0.1:6379/2",
+           "SECRET_KEY": "s3cret", "MOVREC_ARTIFACTS": "/a", "MOVREC_DATA_DIR": "/d", "POSTER_DIR": "/p"}
+    config = from_environment(tmp_path, env)
+    assert config["MOVREC_ENV"] == "production"
+    assert config["SQLALCHEMY_DATABASE_URI"] == env["DATABASE_URL"]
+    assert config["CELERY"]["broker_url"] == config["RATELIMIT_STORAGE_URI"] == env["REDIS_URL"]
+    assert (config["SECRET_KEY"], config["MOVREC_ARTIFACTS"], config["MOVREC_DATA_DIR"], config["POSTER_DIR"]) == \
+        ("s3cret", "/a", "/d", "/p")
+
+
+def test_production_needs_a_secret_key_to_serve(tmp_path):
+    config = from_environment(tmp_path, {})
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        require_secret(config, serving=True)
+    require_secret(config, serving=False)  # `flask db upgrade` and `flask movrec import` sign nothing
+
+
+def test_create_app_refuses_to_serve_in_production_without_a_secret(monkeypatch):
+    from webapp import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("MOVREC_ENV", "production")
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_unknown_environment_name_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="MOVREC_ENV"):
+        from_environment(tmp_path, {"MOVREC_ENV": "staging"})
