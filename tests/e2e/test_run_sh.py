@@ -11,16 +11,20 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import requests
+import yaml
 from bs4 import BeautifulSoup
 
-from tests.e2e.system import ProcessTree, clean_environment, free_port, port_is_closed, tail, wait_for_http
+from tests.e2e.system import (TOKEN_VARIABLE, ProcessTree, clean_environment, free_port, port_is_closed, tail,
+                              wait_for_http)
 
 pytestmark = pytest.mark.slow
 
@@ -112,11 +116,23 @@ def test_postgresql_and_redis_reuse_trained_artifacts(tree, tmp_path, tiny_datas
         "REDIS_URL": redis_url,
         "POSTER_DIR": str(tmp_path / "state" / "posters"),
     }
-    log = run_site_and_exercise(tree, tmp_path, env)
+    log = run_site_and_exercise(tree, tmp_path, env, while_up=compose_worker_health_check_passes)
     assert "reusing the trained model" in log and "training once" not in log
 
 
-def run_site_and_exercise(tree: ProcessTree, tmp_path: Path, settings: dict[str, str]) -> str:
+def compose_worker_health_check_passes(env: dict[str, str]) -> None:
+    """docker-compose.yml's worker health check, run as written, finds this worker over Redis."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    kind, command = compose["services"]["worker"]["healthcheck"]["test"]
+    assert kind == "CMD-SHELL"
+    command = command.replace("$$", "$")  # compose's escape for a literal $
+    env = {**env, "HOSTNAME": socket.gethostname(), "PATH": f"{Path(sys.executable).parent}:{env['PATH']}"}
+    done = subprocess.run(["/bin/sh", "-c", command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "pong" in done.stdout, (done.stdout, done.stderr)
+
+
+def run_site_and_exercise(tree: ProcessTree, tmp_path: Path, settings: dict[str, str],
+                          while_up: Callable[[dict[str, str]], None] | None = None) -> str:
     """Start ./run.sh, use the site, stop it like Ctrl-C, check nothing is left; return its log."""
     port = free_port()
     log = tmp_path / "run.log"
@@ -129,6 +145,8 @@ def run_site_and_exercise(tree: ProcessTree, tmp_path: Path, settings: dict[str,
 
     use_the_site(base, log)
     wait_for_poster(base, SHAWSHANK, site, log, timeout=60)
+    if while_up is not None:
+        while_up({**env, TOKEN_VARIABLE: tree.token})  # whatever it starts is tracked too
 
     started = time.monotonic()
     os.killpg(site.pid, signal.SIGINT)  # what the terminal sends on Ctrl-C
