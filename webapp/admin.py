@@ -1,24 +1,41 @@
-"""`/admin/scraping`: the Douban cache's progress, for the accounts named in `ADMIN_USERNAMES`."""
-from flask import Blueprint, abort, current_app, render_template
-from flask_login import current_user, login_required
-from sqlalchemy import func, select
+"""``/admin/scraping``: the Douban cache's progress, rate and circuits, for the accounts in ``ADMIN_USERNAMES``."""
+from __future__ import annotations
 
-from webapp.extensions import db
-from webapp.models import Movie, MovieInfo
+import logging
+
+from flask import Blueprint, abort, current_app, render_template
+from flask_login import current_user
+
+from webapp import scraping
+from webapp.scrape_gate import gate_for
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-RECENT_ERRORS = 20
+log = logging.getLogger(__name__)
+CIRCUITS = ("douban", "subject", "images")
+BUCKETS = (("pages", "DOUBAN_MIN_INTERVAL"), ("images", "DOUBAN_IMAGE_MIN_INTERVAL"))
+
+
+@bp.before_request
+def admins_only():
+    """Anyone but a configured admin gets a plain 404: the page does not exist for them."""
+    if not current_user.is_authenticated or current_user.username not in current_app.config["ADMIN_USERNAMES"]:
+        abort(404)
 
 
 @bp.route("/scraping")
-@login_required
-def scraping():
-    """Counts of movies per fetch status, and the latest errors."""
-    if current_user.username not in current_app.config["ADMIN_USERNAMES"]:
-        abort(404)
-    counts = dict(db.session.execute(select(MovieInfo.status, func.count()).group_by(MovieInfo.status)).all())
-    total = db.session.scalar(select(func.count()).select_from(Movie))
-    errors = db.session.scalars(select(MovieInfo).where(MovieInfo.last_error.is_not(None))
-                                .order_by(MovieInfo.updated_at.desc()).limit(RECENT_ERRORS)).all()
-    return render_template("admin/scraping.html", counts=counts, total=total,
-                           missing=total - sum(counts.values()), errors=errors)
+def scraping_status():
+    """Counts by status, the request rate against its limit, the circuits, and the latest errors."""
+    return render_template("admin/scraping.html", counts=scraping.status_counts(),
+                           fetched_last_hour=scraping.fetched_since(1), errors=scraping.recent_errors(),
+                           gate=_gate_state())
+
+
+def _gate_state() -> dict | None:
+    """Rates and circuits from Redis or the database; ``None`` (shown as unavailable) if they cannot be read."""
+    try:
+        gate = gate_for(current_app)
+        rates = [(bucket, gate.rate(bucket), 60.0 / current_app.config[key]) for bucket, key in BUCKETS]
+        return {"rates": rates, "circuits": [(name, gate.circuit(name)) for name in CIRCUITS]}
+    except Exception as exc:
+        log.warning("scrape gate unreadable: %s", exc)
+        return None

@@ -1,10 +1,42 @@
-"""The Celery instance of the app (the Flask docs' pattern): tasks run inside the app context."""
+"""The Celery instance of the app (the Flask docs' pattern): tasks run inside the app context.
+
+Defaults here (JSON only, late acks, the two Douban queues, beat's backfill schedule) are overlaid by
+``app.config["CELERY"]``. The broker is ``REDIS_URL``, or Kombu's SQLAlchemy transport on SQLite.
+"""
+from __future__ import annotations
+
 from celery import Celery, Task
 from flask import Flask
+from kombu import Queue
+
+from webapp.scraping import BACKFILL_QUEUE, BACKFILL_TASK, FETCH_TASK, INTERACTIVE_QUEUE
+
+
+def celery_config(app: Flask) -> dict:
+    """Celery settings for ``app``: the defaults of this project, then ``app.config["CELERY"]``."""
+    defaults = {
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_serializer": "json",
+        "task_ignore_result": True,
+        # A task is acknowledged only when it is done; a killed worker's task is delivered again.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_default_queue": BACKFILL_QUEUE,
+        "task_queues": [Queue(INTERACTIVE_QUEUE), Queue(BACKFILL_QUEUE)],
+        "task_routes": {FETCH_TASK: {"queue": INTERACTIVE_QUEUE}, BACKFILL_TASK: {"queue": BACKFILL_QUEUE}},
+        "beat_schedule": {
+            "douban-backfill": {"task": BACKFILL_TASK, "schedule": float(app.config.get("DOUBAN_BACKFILL_EVERY", 120))},
+        },
+        "broker_connection_retry_on_startup": True,
+        "worker_hijack_root_logger": False,
+    }
+    return {**defaults, **app.config.get("CELERY", {})}
 
 
 def celery_init_app(app: Flask) -> Celery:
-    """Create the Celery app from `app.config["CELERY"]` and store it in `app.extensions["celery"]`."""
+    """Create the Celery app for ``app`` and store it in ``app.extensions["celery"]``."""
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
@@ -12,7 +44,7 @@ def celery_init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
-    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.config_from_object(celery_config(app))
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app

@@ -1,18 +1,30 @@
-"""`flask movrec scrape`: queue Douban fetches for catalogue movies that have no info yet."""
+"""``flask movrec scrape``: queue Douban fetches by hand."""
+from __future__ import annotations
+
 import click
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Movie, MovieInfo
-from webapp.scraping import request_info
+from webapp.models import Movie
+from webapp.scraping import BACKFILL_QUEUE, INTERACTIVE_QUEUE, due_movie_ids, enqueue
 
 
 @click.command("scrape")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
-              help="How many movies to queue, most rated first.")
-def scrape(limit: int) -> None:
-    """Queue the most-rated movies without Douban info on the backfill queue."""
-    query = (select(Movie.id).outerjoin(MovieInfo).where(MovieInfo.movie_id.is_(None))
-             .order_by(Movie.rating_count.desc(), Movie.id).limit(limit))
-    queued = request_info(db.session.scalars(query), interactive=False)
-    click.echo(f"queued {len(queued)} movies")
+@click.option("--movie", "movie_ids", type=int, multiple=True, help="This movie (repeatable), now, even if cached.")
+@click.option("--missing", "mode", flag_value="missing", default=True,
+              help="Movies without info or due a retry (the default).")
+@click.option("--all", "mode", flag_value="all", help="Every movie, cached or not (a full refresh).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many, most rated first.")
+def scrape(movie_ids: tuple[int, ...], mode: str, limit: int | None) -> None:
+    """Queue Douban info fetches: single movies on the interactive queue, bulk on the backfill queue."""
+    if movie_ids:
+        ids, queue, force = list(movie_ids), INTERACTIVE_QUEUE, True
+    elif mode == "all":
+        query = select(Movie.id).order_by(Movie.rating_count.desc(), Movie.id).limit(limit)
+        ids, queue, force = list(db.session.scalars(query)), BACKFILL_QUEUE, True
+    else:
+        ids, queue, force = due_movie_ids(limit or 1_000_000), BACKFILL_QUEUE, False
+    sent, error = enqueue(ids, queue, force=force)
+    click.echo(f"queued {len(sent)} of {len(ids)} movies on {queue}")
+    if error is not None:
+        raise click.ClickException(f"broker unavailable: {error}")

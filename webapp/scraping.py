@@ -1,65 +1,117 @@
-"""The site's one way to ask the worker for Douban info: `request_info`, which never blocks or raises."""
+"""The site's side of the Douban worker: ``request_info`` (enqueue, never blocks or raises) and the
+read-only figures of the admin page.
+
+Tasks are sent by name through ``app.extensions["celery"]``; ``webapp`` never imports ``worker``.
+A movie is claimed by setting ``movie_info.queued_at`` in the database, so repeated page views do not
+queue it again while a fetch is pending, with or without Redis.
+"""
+from __future__ import annotations
+
 import logging
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp.extensions import db
-from webapp.models import MovieInfo, utcnow
+from webapp.models import Movie, MovieInfo, utcnow
 
 log = logging.getLogger(__name__)
 
 FETCH_TASK = "movrec.fetch_movie_info"
+BACKFILL_TASK = "movrec.backfill_movie_info"
 INTERACTIVE_QUEUE = "douban_interactive"
 BACKFILL_QUEUE = "douban_backfill"
-# A claim older than this is considered lost (worker down, message dropped) and may be sent again.
-REQUEUE_AFTER = timedelta(minutes=15)
-FINAL_STATUSES = ("ok", "not_found")
+# A claim older than this is taken as lost (worker gone, message dropped) and may be sent again.
+REQUEUE_AFTER = timedelta(minutes=30)
+# After the broker failed, this process does not try it again for this long (pages stay fast).
+BROKER_COOLDOWN_SECONDS = 30.0
+# Sending must fail fast: no connection retries, short socket timeouts.
+_SEND_OPTIONS = {"connect_timeout": 1.0,
+                 "transport_options": {"max_retries": 0, "socket_timeout": 1.0, "socket_connect_timeout": 1.0}}
+_broker_down_until = 0.0
 
 
 def request_info(movie_ids: Iterable[int], interactive: bool = True) -> list[int]:
-    """Enqueue `movrec.fetch_movie_info` for movies without info that are not already queued.
+    """Queue ``movrec.fetch_movie_info`` for those of ``movie_ids`` that are due a fetch and not queued yet.
 
-    Never blocks on and never raises into the caller: a broken broker or database is logged and
-    the page renders without the info. Returns the ids actually enqueued.
+    ``interactive`` movies (someone is looking at them) go to the high-priority queue. Never blocks and
+    never raises: a broken broker or database is logged and the page renders without the info.
+    Returns the ids actually sent.
     """
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return []
     try:
-        claimed = _claim(sorted({int(m) for m in movie_ids}))
+        sent, error = enqueue(movie_ids, INTERACTIVE_QUEUE if interactive else BACKFILL_QUEUE)
     except Exception:
         log.exception("could not record Douban info requests")
         return []
-    queue = INTERACTIVE_QUEUE if interactive else BACKFILL_QUEUE
+    if error is not None:
+        _broker_down_until = time.monotonic() + BROKER_COOLDOWN_SECONDS
+        log.warning("broker unavailable (%s); Douban info requests dropped for now", error)
+    return sent
+
+
+def enqueue(movie_ids: Iterable[int], queue: str, force: bool = False) -> tuple[list[int], Exception | None]:
+    """Claim the movies (see :func:`claim`) and send their tasks to ``queue`` without retrying the broker.
+
+    Returns the ids sent and the broker error that stopped the sending, if any (unsent claims are released).
+    """
+    claimed = claim(sorted({int(m) for m in movie_ids}), force)
+    if not claimed:
+        return [], None
     celery = current_app.extensions["celery"]
-    for index, movie_id in enumerate(claimed):
-        try:
-            celery.send_task(FETCH_TASK, args=[movie_id], queue=queue, retry=False)
-        except Exception:
-            log.warning("broker unavailable; Douban info for %d movies not requested", len(claimed) - index,
-                        exc_info=True)
-            _release(claimed[index:])
-            return claimed[:index]
-    return claimed
+    sent: list[int] = []
+    try:
+        with celery.connection_for_write(**_SEND_OPTIONS) as connection:
+            for movie_id in claimed:
+                celery.send_task(FETCH_TASK, args=[movie_id], queue=queue, retry=False, connection=connection)
+                sent.append(movie_id)
+    except Exception as exc:
+        _release(claimed[len(sent):])
+        return sent, exc
+    return sent, None
 
 
-def _claim(movie_ids: list[int]) -> list[int]:
-    """Create missing `movie_info` rows and set `queued_at` on those due a fetch, in a transaction of
-    its own (the request's session is untouched); returns the ids this call claimed."""
+def due_condition(now):
+    """SQL condition: this ``movie_info`` row may be fetched now (not queued, and its next attempt has come)."""
+    return and_(or_(MovieInfo.queued_at.is_(None), MovieInfo.queued_at < now - REQUEUE_AFTER),
+                or_(MovieInfo.next_attempt_at.is_(None), MovieInfo.next_attempt_at <= now))
+
+
+def claim(movie_ids: list[int], force: bool = False) -> list[int]:
+    """Create missing rows (``pending``) and set ``queued_at`` on those due a fetch (all of them when ``force``),
+    in a transaction of its own; returns the ids this call claimed."""
     if not movie_ids:
         return []
     now = utcnow()
     with db.engine.begin() as conn:
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        conn.execute(insert(MovieInfo).values([{"movie_id": m, "status": "pending", "attempts": 0, "updated_at": now}
-                                                for m in movie_ids]).on_conflict_do_nothing())
-        due = and_(MovieInfo.movie_id.in_(movie_ids), MovieInfo.status.not_in(FINAL_STATUSES),
-                   or_(MovieInfo.queued_at.is_(None), MovieInfo.queued_at < now - REQUEUE_AFTER),
-                   or_(MovieInfo.next_attempt_at.is_(None), MovieInfo.next_attempt_at <= now))
-        claimed = conn.scalars(update(MovieInfo).where(due).values(queued_at=now).returning(MovieInfo.movie_id))
-        return sorted(claimed)
+        known = set(conn.scalars(select(Movie.id).where(Movie.id.in_(movie_ids))))
+        rows = [{"movie_id": m, "status": "pending", "attempts": 0, "updated_at": now} for m in movie_ids if m in known]
+        if not rows:
+            return []
+        conn.execute(insert(MovieInfo).values(rows).on_conflict_do_nothing())
+        condition = MovieInfo.movie_id.in_(known)
+        if not force:
+            condition = and_(condition, due_condition(now))
+        values = {"queued_at": now, **({"next_attempt_at": None} if force else {})}
+        return sorted(conn.scalars(update(MovieInfo).where(condition).values(**values)
+                                   .returning(MovieInfo.movie_id)))
+
+
+def due_movie_ids(limit: int) -> list[int]:
+    """Up to ``limit`` movies that need a fetch (no row yet, or a row whose next attempt has come), most rated first."""
+    now = utcnow()
+    query = (select(Movie.id).outerjoin(MovieInfo, MovieInfo.movie_id == Movie.id)
+             .where(or_(MovieInfo.movie_id.is_(None), due_condition(now)))
+             .order_by(Movie.rating_count.desc(), Movie.id).limit(limit))
+    return list(db.session.scalars(query))
 
 
 def _release(movie_ids: list[int]) -> None:
@@ -68,3 +120,25 @@ def _release(movie_ids: list[int]) -> None:
             conn.execute(update(MovieInfo).where(MovieInfo.movie_id.in_(movie_ids)).values(queued_at=None))
     except Exception:
         log.exception("could not release Douban info claims")
+
+
+def status_counts() -> dict[str, int]:
+    """Movies per ``movie_info`` status, plus ``missing`` (never requested) and ``queued`` (claimed, not done)."""
+    counts = dict(db.session.execute(select(MovieInfo.status, func.count()).group_by(MovieInfo.status)).all())
+    total = db.session.scalar(select(func.count()).select_from(Movie)) or 0
+    counts["queued"] = db.session.scalar(select(func.count()).where(MovieInfo.queued_at.is_not(None))) or 0
+    counts["missing"] = total - sum(counts.get(s, 0) for s in ("pending", "ok", "not_found", "error"))
+    counts["total"] = total
+    return counts
+
+
+def recent_errors(limit: int = 20) -> list[MovieInfo]:
+    """The rows with a recorded error, latest first."""
+    return list(db.session.scalars(select(MovieInfo).where(MovieInfo.last_error.is_not(None))
+                                   .order_by(MovieInfo.updated_at.desc()).limit(limit)))
+
+
+def fetched_since(hours: float) -> int:
+    """How many movies got their info in the last ``hours``."""
+    since = utcnow() - timedelta(hours=hours)
+    return db.session.scalar(select(func.count()).where(MovieInfo.fetched_at >= since)) or 0

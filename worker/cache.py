@@ -1,0 +1,96 @@
+"""Writing fetch outcomes to ``movie_info``: idempotent upserts and the retry schedule.
+
+* ``ok``: the info, ``fetched_at``; refreshed after ``refresh_days`` (sooner when the poster is missing).
+* ``not_found`` / ``error``: ``attempts`` grows, the next attempt is later each time (capped at ``refresh_days``).
+  A failed refresh of an ``ok`` row keeps its info and status and only records the error.
+Every terminal outcome clears ``queued_at``, so the movie may be queued again when it is due.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import case
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from webapp.extensions import db
+from webapp.models import MovieInfo, utcnow
+from worker.douban import DoubanRecord
+
+ERROR_DELAY = timedelta(hours=1)
+NOT_FOUND_DELAY = timedelta(days=1)
+POSTER_RETRY_DELAY = timedelta(hours=6)
+MAX_ERROR_LENGTH = 1000
+
+
+def retry_delay(status: str, attempts: int, refresh_days: float) -> timedelta:
+    """Delay before the next attempt after ``attempts`` failures in a row: doubling from 1 h (error) or 1 day."""
+    base = NOT_FOUND_DELAY if status == "not_found" else ERROR_DELAY
+    return min(base * 2 ** min(max(attempts - 1, 0), 16), timedelta(days=refresh_days))
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; they are UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def is_fresh(info: MovieInfo | None, now: datetime) -> bool:
+    """True when the row's next attempt has not come yet (a repeated delivery of the task then does nothing)."""
+    return info is not None and info.status != "pending" and as_utc(info.next_attempt_at) is not None \
+        and as_utc(info.next_attempt_at) > now
+
+
+def record_ok(movie_id: int, record: DoubanRecord, poster_path: str | None, poster_error: str | None,
+              refresh_days: float) -> None:
+    """Store the found info; a missing poster is noted and retried sooner."""
+    now = utcnow()
+    values = {
+        "status": "ok", "douban_id": record.douban_id, "title_zh": record.title[:300],
+        "original_title": record.original_title[:300], "douban_rating": record.rating, "douban_votes": record.votes,
+        "attempts": 0, "last_error": _short(f"poster: {poster_error}") if poster_error else None,
+        "next_attempt_at": now + (POSTER_RETRY_DELAY if poster_error else timedelta(days=refresh_days)),
+        "queued_at": None, "fetched_at": now, "updated_at": now,
+    }
+    if poster_path is not None:
+        values["poster_path"] = poster_path
+    _upsert(movie_id, values, values)
+
+
+def record_failure(movie_id: int, status: str, error: str, refresh_days: float) -> None:
+    """Record ``not_found`` or ``error``; the next attempt moves further out with each failure in a row."""
+    now = utcnow()
+    info = db.session.get(MovieInfo, movie_id, populate_existing=True)
+    attempts = (info.attempts if info else 0) + 1
+    values = {"status": status, "attempts": attempts, "last_error": _short(error),
+              "next_attempt_at": now + retry_delay(status, attempts, refresh_days), "queued_at": None,
+              "updated_at": now}
+    on_conflict = {**values, "status": case((MovieInfo.status == "ok", "ok"), else_=status)}
+    _upsert(movie_id, values, on_conflict)
+
+
+def record_attempt(movie_id: int, error: str) -> None:
+    """Note a failed try that Celery will retry: count it, keep the row queued."""
+    now = utcnow()
+    values = {"status": "pending", "attempts": 1, "last_error": _short(error), "updated_at": now}
+    _upsert(movie_id, values, {"attempts": MovieInfo.attempts + 1, "last_error": values["last_error"],
+                               "updated_at": now})
+
+
+def release(movie_id: int) -> None:
+    """Clear the claim of a movie whose task ended without an outcome to record."""
+    _upsert(movie_id, {"status": "pending", "attempts": 0, "queued_at": None, "updated_at": utcnow()},
+            {"queued_at": None})
+
+
+def _upsert(movie_id: int, insert_values: dict, update_values: dict) -> None:
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(MovieInfo).values(movie_id=movie_id, **insert_values).on_conflict_do_update(
+        index_elements=[MovieInfo.movie_id], set_=update_values)
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_ERROR_LENGTH else text[: MAX_ERROR_LENGTH - 1] + "…"

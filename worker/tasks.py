@@ -1,0 +1,98 @@
+"""The Celery tasks: fetch one movie's Douban info, and beat's slow backfill of the catalogue.
+
+Tasks are idempotent (a repeated delivery finds the row fresh and stops; upserts are keyed by movie id),
+so late acknowledgement can redeliver freely. Outcomes:
+
+* found -> ``ok``; nothing matches -> ``not_found``; unreadable pages -> ``error`` (all with a next attempt time);
+* 5xx and timeouts -> Celery retry with exponential backoff, then ``error``;
+* blocked, circuit open, or no request slot soon -> the task is sent again for later (postponed, not failed).
+"""
+from __future__ import annotations
+
+import logging
+import random
+
+from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from flask import current_app
+
+from webapp.extensions import db
+from webapp.models import Movie, utcnow
+from webapp.scrape_gate import gate_for
+from webapp.scraping import BACKFILL_TASK, FETCH_TASK, INTERACTIVE_QUEUE, due_movie_ids, request_info
+from worker import cache
+from worker.client import DOUBAN_CIRCUIT, DoubanClient, Postpone, Transient
+from worker.douban import Blocked, DoubanError
+from worker.lookup import enrich, fetch_poster, find
+from worker.settings import DoubanSettings
+from worker.titles import parse_movielens_title
+
+log = logging.getLogger(__name__)
+MAX_RETRIES = 5
+MAX_BACKOFF_SECONDS = 3600
+_clients: dict[DoubanSettings, DoubanClient] = {}
+
+
+def douban_client() -> DoubanClient:
+    """This process's client for the current app's settings (made after the fork, kept between tasks)."""
+    settings = DoubanSettings.from_config(current_app.config)
+    if settings not in _clients:
+        _clients[settings] = DoubanClient(settings, gate_for(current_app._get_current_object()))
+    return _clients[settings]
+
+
+@shared_task(name=FETCH_TASK, bind=True, max_retries=MAX_RETRIES, acks_late=True)
+def fetch_movie_info(self, movie_id: int) -> str:
+    """Look the movie up on Douban and record the outcome on its ``movie_info`` row; returns the outcome."""
+    movie = db.session.get(Movie, movie_id)
+    if movie is None:
+        return "unknown movie"
+    if cache.is_fresh(movie.info, utcnow()):
+        cache.release(movie_id)
+        return "fresh"
+    client = douban_client()
+    settings = client.settings
+    try:
+        record = find(client, parse_movielens_title(movie.raw_title, movie.year))
+        if record is not None and settings.fetch_subject:
+            record = enrich(client, record)
+    except Postpone as exc:
+        return _postpone(self, exc.seconds, str(exc))
+    except Blocked as exc:
+        return _postpone(self, settings.circuit_seconds, f"blocked: {exc}")
+    except Transient as exc:
+        if self.request.retries >= MAX_RETRIES:
+            cache.record_failure(movie_id, "error", f"gave up after {MAX_RETRIES} retries: {exc}",
+                                 settings.refresh_days)
+            return "error"
+        cache.record_attempt(movie_id, str(exc))
+        countdown = get_exponential_backoff_interval(settings.min_interval, self.request.retries,
+                                                     MAX_BACKOFF_SECONDS, full_jitter=False)
+        raise self.retry(countdown=countdown * random.uniform(1.0, 1.25))
+    except DoubanError as exc:
+        cache.record_failure(movie_id, "error", f"{exc.__class__.__name__}: {exc}", settings.refresh_days)
+        return "error"
+    if record is None:
+        cache.record_failure(movie_id, "not_found", "no matching Douban subject", settings.refresh_days)
+        return "not_found"
+    poster_path, poster_error = fetch_poster(client, settings.poster_dir, movie_id, record)
+    cache.record_ok(movie_id, record, poster_path, poster_error, settings.refresh_days)
+    return "ok"
+
+
+def _postpone(task, seconds: float, why: str) -> str:
+    """Send the same task again ``seconds`` from now, on the queue it came from; this delivery ends."""
+    queue = (task.request.delivery_info or {}).get("routing_key") or INTERACTIVE_QUEUE
+    countdown = max(1.0, seconds) * random.uniform(1.0, 1.1)
+    task.apply_async(args=task.request.args, kwargs=task.request.kwargs, queue=queue, countdown=countdown)
+    log.info("movie %s postponed %.0f s: %s", task.request.args, countdown, why)
+    return "postponed"
+
+
+@shared_task(name=BACKFILL_TASK, acks_late=True)
+def backfill_movie_info() -> int:
+    """Queue the next few movies that need info (beat runs this every ``DOUBAN_BACKFILL_EVERY`` seconds)."""
+    if gate_for(current_app._get_current_object()).circuit(DOUBAN_CIRCUIT).is_open:
+        return 0
+    limit = int(current_app.config.get("DOUBAN_BACKFILL_PER_RUN", 3))
+    return len(request_info(due_movie_ids(limit), interactive=False))
