@@ -30,10 +30,9 @@ BACKFILL_QUEUE = "douban_backfill"
 REQUEUE_AFTER = timedelta(minutes=30)
 # After the broker failed, this process does not try it again for this long (pages stay fast).
 BROKER_COOLDOWN_SECONDS = 30.0
-# Sending must fail fast: no connection retries, short socket timeouts.
-_SEND_OPTIONS = {"connect_timeout": 1.0,
-                 "transport_options": {"max_retries": 0, "socket_timeout": 1.0, "socket_connect_timeout": 1.0}}
-_broker_down_until = 0.0
+# Sending must fail fast: no connection retries, and short socket timeouts on Redis.
+SEND_TIMEOUT = 1.0
+_BROKER_DOWN_UNTIL = "movrec_broker_down_until"  # key in app.extensions: this process's cooldown for this app
 
 
 def request_info(movie_ids: Iterable[int], interactive: bool = True) -> list[int]:
@@ -43,8 +42,7 @@ def request_info(movie_ids: Iterable[int], interactive: bool = True) -> list[int
     never raises: a broken broker or database is logged and the page renders without the info.
     Returns the ids actually sent.
     """
-    global _broker_down_until
-    if time.monotonic() < _broker_down_until:
+    if time.monotonic() < current_app.extensions.get(_BROKER_DOWN_UNTIL, 0.0):
         return []
     try:
         sent, error = enqueue(movie_ids, INTERACTIVE_QUEUE if interactive else BACKFILL_QUEUE)
@@ -52,7 +50,7 @@ def request_info(movie_ids: Iterable[int], interactive: bool = True) -> list[int
         log.exception("could not record Douban info requests")
         return []
     if error is not None:
-        _broker_down_until = time.monotonic() + BROKER_COOLDOWN_SECONDS
+        current_app.extensions[_BROKER_DOWN_UNTIL] = time.monotonic() + BROKER_COOLDOWN_SECONDS
         log.warning("broker unavailable (%s); Douban info requests dropped for now", error)
     return sent
 
@@ -68,7 +66,7 @@ def enqueue(movie_ids: Iterable[int], queue: str, force: bool = False) -> tuple[
     celery = current_app.extensions["celery"]
     sent: list[int] = []
     try:
-        with celery.connection_for_write(**_SEND_OPTIONS) as connection:
+        with celery.connection_for_write(**_send_options(celery.conf.broker_url)) as connection:
             for movie_id in claimed:
                 celery.send_task(FETCH_TASK, args=[movie_id], queue=queue, retry=False, connection=connection)
                 sent.append(movie_id)
@@ -76,6 +74,13 @@ def enqueue(movie_ids: Iterable[int], queue: str, force: bool = False) -> tuple[
         _release(claimed[len(sent):])
         return sent, exc
     return sent, None
+
+
+def _send_options(broker_url: str) -> dict:
+    options = {"max_retries": 0}
+    if broker_url.startswith(("redis://", "rediss://")):
+        options.update(socket_timeout=SEND_TIMEOUT, socket_connect_timeout=SEND_TIMEOUT)
+    return {"connect_timeout": SEND_TIMEOUT, "transport_options": options}
 
 
 def due_condition(now):

@@ -1,0 +1,137 @@
+"""The Douban HTTP client against the local fake Douban, with the real Redis as its gate."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from webapp.scrape_gate import RedisGate
+from worker.client import DoubanClient, Postpone, SubjectUnavailable, Transient
+from worker.douban import Blocked
+from worker.lookup import enrich, fetch_poster, find
+from worker.settings import DoubanSettings
+from worker.titles import parse_movielens_title
+
+
+@pytest.fixture
+def gate(redis_url):
+    return RedisGate(redis_url)
+
+
+def make_client(fake, gate, **overrides) -> DoubanClient:
+    options = dict(search_url=f"{fake.url}/search", suggest_url=f"{fake.url}/j/subject_suggest",
+                   subject_url=f"{fake.url}/subject/", min_interval=0.05, image_min_interval=0.05, jitter=0,
+                   circuit_seconds=1.0, timeout=1.0, max_wait=5)
+    settings = DoubanSettings(**{**options, **overrides})
+    return DoubanClient(settings, gate)
+
+
+def test_search_sends_browser_headers_and_parses(fake, gate):
+    records = make_client(fake, gate).search("Toy Story 1995")
+    assert [r.douban_id for r in records] == ["1291575", "1291576"]
+    [request] = fake.requests("/search")
+    assert request["query"] == {"cat": "1002", "q": "Toy Story 1995"}
+    assert "Chrome/" in request["user_agent"] and request["referer"] == "https://www.douban.com/"
+
+
+def test_login_cookie_from_configuration_is_sent(fake, gate):
+    make_client(fake, gate, cookie="abc:123").suggest("Fargo")
+    assert "dbcl2=abc:123" in fake.requests("/j/subject_suggest")[0]["cookie"]
+
+
+def test_find_then_enrich_from_the_recorded_subject_page(fake, gate):
+    client = make_client(fake, gate)
+    record = find(client, parse_movielens_title("Inception (2010)"))
+    assert (record.douban_id, record.title, record.imdb_id, record.kind) == ("3541415", "盗梦空间", None, None)
+    record = enrich(client, record)
+    assert (record.votes, record.rating, record.imdb_id, record.kind) == (1970885, 9.4, "tt1375666", "movie")
+
+
+def test_find_falls_back_to_suggest_and_reports_not_found(fake, gate):
+    client = make_client(fake, gate)
+    assert find(client, parse_movielens_title("Nothing Like This On Douban (1971)")) is None
+    paths = [r["path"] for r in fake.requests()]
+    assert paths == ["/search", "/j/subject_suggest"]
+
+
+def test_find_uses_the_alternate_title(fake, gate):
+    record = find(make_client(fake, gate), parse_movielens_title("Postman, The (Postino, Il) (1994)"))
+    assert record.douban_id == "1300001"
+    assert [r["query"]["q"] for r in fake.requests("/search")] == ["The Postman 1994", "Il Postino 1994"]
+
+
+def test_poster_is_fetched_in_large_size_with_referer_and_stored(fake, gate, tmp_path):
+    client = make_client(fake, gate)
+    record = find(client, parse_movielens_title("Toy Story (1995)"))
+    path, error = fetch_poster(client, str(tmp_path), 1, record)
+    assert (path, error) == ("1.jpg", None)
+    assert (tmp_path / "1.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
+    [image] = fake.requests("/img")
+    assert "/view/photo/l/public/" in image["path"] and image["referer"] == "https://movie.douban.com/"
+
+
+def test_a_non_image_poster_is_refused(fake, gate, tmp_path):
+    client = make_client(fake, gate)
+    record = find(client, parse_movielens_title("Toy Story (1995)"))
+    fake.set_mode(garbage=True, paths=["/img"])
+    path, error = fetch_poster(client, str(tmp_path), 1, record)
+    assert path is None and error.startswith("NotAnImage") and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("mode", [{"status": 403}, {"status": 418}, {"status": 429}, {"sec_redirect": True},
+                                  {"throttle": True}], ids=lambda m: next(iter(m)) + str(next(iter(m.values()))))
+def test_blocks_open_the_circuit_and_later_requests_are_postponed(fake, gate, mode):
+    client = make_client(fake, gate)
+    fake.set_mode(**mode)
+    with pytest.raises(Blocked):
+        client.search("Toy Story 1995")
+    assert gate.circuit("douban").is_open
+    with pytest.raises(Postpone) as postponed:
+        client.suggest("Toy Story")
+    assert 0 < postponed.value.seconds <= 1.0
+    assert len(fake.requests()) == 1  # nothing was sent while the circuit was open
+    fake.set_mode()
+    time.sleep(1.05)
+    assert client.suggest("Toy Story")  # closed again by itself
+
+
+def test_server_errors_and_timeouts_are_transient(fake, gate):
+    client = make_client(fake, gate)
+    fake.set_mode(status=500, times=1)
+    with pytest.raises(Transient, match="HTTP 500"):
+        client.search("Toy Story 1995")
+    fake.set_mode(delay=1.5, times=1)
+    with pytest.raises(Transient, match="timeout"):
+        client.search("Toy Story 1995")
+    assert not gate.circuit("douban").is_open
+    assert client.search("Toy Story 1995")
+
+
+def test_subject_challenge_is_solved_once_per_session(fake, gate):
+    fake.challenge = True
+    client = make_client(fake, gate)
+    assert client.subject("3541415").votes == 1970885
+    assert client.subject("1291575").title == "玩具总动员"
+    paths = [(r["method"], r["path"]) for r in fake.requests()]
+    assert paths == [("GET", "/subject/3541415/"), ("GET", "/c"), ("POST", "/c"), ("GET", "/subject/3541415/"),
+                     ("GET", "/subject/1291575/")]
+
+
+def test_unsolvable_challenge_pauses_subject_pages_without_failing_the_lookup(fake, gate, monkeypatch):
+    fake.challenge = True
+    monkeypatch.setattr("worker.challenge.MAX_TRIES", 1)  # every solve attempt gives up at once
+    monkeypatch.setattr("worker.challenge.solve.__defaults__", (4, 1))
+    client = make_client(fake, gate)
+    record = find(client, parse_movielens_title("Toy Story (1995)"))
+    assert enrich(client, record) == record
+    assert gate.circuit("subject").is_open and not gate.circuit("douban").is_open
+    with pytest.raises(SubjectUnavailable):
+        client.subject("1291575")
+
+
+def test_requests_are_spaced_by_the_minimum_interval(fake, gate):
+    client = make_client(fake, gate, min_interval=0.2)
+    for query in ("Toy Story", "Fargo", "Inception"):
+        client.suggest(query)
+    stamps = [r["t"] for r in fake.requests()]
+    assert min(b - a for a, b in zip(stamps, stamps[1:])) >= 0.2 - 0.02
