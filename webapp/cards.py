@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Movie
+from webapp.models import Movie, MovieInfo
 from webapp.scraping import request_info
-
-FINAL_INFO_STATUSES = ("ok", "not_found")
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,13 @@ def build_card_lists(lists: Sequence[Sequence[tuple[int, float | None]]],
 
 def ask_for_missing_info(movies: Iterable[Movie]) -> None:
     """Ask the worker, without waiting, for the Douban info of shown movies that have none yet."""
-    missing = sorted({m.id for m in movies if m.info is None or m.info.status not in FINAL_INFO_STATUSES})
+    missing = sorted({m.id for m in movies if m.info_pending})
     if missing:
         request_info(missing, interactive=True)
+
+
+def info_version(movie_ids: Sequence[int]) -> tuple:
+    """A value that changes whenever the Douban info of any of these movies is stored or updated."""
+    rows = db.session.execute(select(MovieInfo.movie_id, MovieInfo.updated_at)
+                              .where(MovieInfo.movie_id.in_(movie_ids)).order_by(MovieInfo.movie_id))
+    return tuple(rows)

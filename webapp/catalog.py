@@ -1,19 +1,22 @@
 """The catalogue: home, browsing and search, movie pages, posters, the model page, health check."""
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, session
+from flask_babel import get_locale
 from flask_login import current_user
 from movrec.dataset import GENRES
 from movrec.recommender import UnknownMovie
 from sqlalchemy import select, text
 
-from webapp.cards import ask_for_missing_info, build_card_lists
+from webapp.cards import ask_for_missing_info, build_card_lists, info_version
 from webapp.catalog_queries import browse_query, home_rows, years
 from webapp.extensions import db
 from webapp.forms import RatingForm
 from webapp.models import Movie, MovieInfo, Rating
+from webapp.page_cache import PageCache
 from webapp.recommender_cache import get_recommender
 from webapp.user_ratings import picks_for_current_user
 
 bp = Blueprint("catalog", __name__)
+bp.record_once(lambda state: state.app.extensions.setdefault("movie_pages", PageCache(max_entries=2000, ttl=60.0)))
 TOP_MOVIES = 12
 PER_GENRE = 8
 RECOMMENDATIONS = 10
@@ -50,7 +53,16 @@ def browse():
 
 @bp.route("/movies/<int:movie_id>")
 def movie(movie_id: int):
-    """A movie with its info, ratings, the user's rating widget, similar and also-liked movies."""
+    """A movie with its info, ratings, the user's rating widget, similar and also-liked movies.
+
+    Visitors who are not signed in all see the same page, so it is cached per process (see page_cache),
+    keyed by URL and language and valid while the Douban info of every movie on it is unchanged.
+    """
+    pages = current_app.extensions["movie_pages"]
+    shared = not current_user.is_authenticated and "_flashes" not in session
+    key = (request.full_path, str(get_locale()))
+    if shared and (body := pages.get(key, info_version)) is not None:
+        return Response(body, mimetype="text/html")
     movie = db.session.get(Movie, movie_id)
     if movie is None:
         abort(404)
@@ -60,13 +72,19 @@ def movie(movie_id: int):
         also_liked = recommender.also_liked(movie_id, k=RECOMMENDATIONS)
     except UnknownMovie:  # in the catalogue but unknown to the model (e.g. never rated)
         similar, also_liked = [], []
+    shown = (movie_id, *(m for m, _ in similar), *(m for m, _ in also_liked))
+    version = info_version(shown) if shared else None
     similar_cards, also_liked_cards = build_card_lists([similar, also_liked], also_shown=[movie])
-    my_rating = None
-    if current_user.is_authenticated:
+    my_rating = form = None
+    if current_user.is_authenticated:  # visitors get no form, so no session cookie
         my_rating = db.session.scalar(select(Rating.stars).where(Rating.user_id == current_user.id,
                                                                  Rating.movie_id == movie_id))
-    return render_template("catalog/movie.html", movie=movie, similar=similar_cards, also_liked=also_liked_cards,
-                           my_rating=my_rating, form=RatingForm(stars=my_rating))
+        form = RatingForm(stars=my_rating)
+    body = render_template("catalog/movie.html", movie=movie, similar=similar_cards, also_liked=also_liked_cards,
+                           my_rating=my_rating, form=form)
+    if shared:
+        pages.put(key, shown, version, body.encode())
+    return body
 
 
 @bp.route("/posters/<int:movie_id>")

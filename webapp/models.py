@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.extensions import db
 
 INFO_STATUSES = ("pending", "ok", "not_found", "error")
+FINAL_INFO_STATUSES = ("ok", "not_found")  # the worker is done with the movie
 
 
 def utcnow() -> datetime:
@@ -37,6 +38,17 @@ class Movie(db.Model):
     def genre_list(self) -> list[str]:
         """The genres as a list, in dataset order."""
         return self.genres.split("|") if self.genres else []
+
+    @property
+    def title_zh(self) -> str | None:
+        """The cached Chinese title, if the worker found one."""
+        info = self.info
+        return info.title_zh if info is not None and info.status == "ok" else None
+
+    @property
+    def info_pending(self) -> bool:
+        """True while the worker has not settled this movie's Douban info (found or not found)."""
+        return self.info is None or self.info.status not in FINAL_INFO_STATUSES
 
 
 class MovieInfo(db.Model):

@@ -139,3 +139,22 @@ def test_every_page_sends_security_headers(client):
     assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "<script>" not in response.get_data(as_text=True)  # no inline scripts the CSP would block
+
+
+def test_movie_page_shows_newly_cached_info_on_the_next_load(app, client):
+    first = client.get("/movies/2").get_data(as_text=True)
+    assert "肖申克的救赎" not in first and 'data-pending="1"' in first
+    assert client.get("/movies/2").get_data(as_text=True) == first  # unchanged data, same page
+    cache_info(app, 2, title_zh="肖申克的救赎")
+    assert "肖申克的救赎" in client.get("/movies/2").get_data(as_text=True)
+    similar_id = movie_ids_in(first, "similar")[0]
+    cache_info(app, similar_id, title_zh="相似的电影")
+    assert "相似的电影" in client.get("/movies/2").get_data(as_text=True)
+
+
+def test_visitors_pages_are_kept_apart_by_language_and_from_signed_in_users(client):
+    assert "Similar movies" in client.get("/movies/2").get_data(as_text=True)
+    assert "相似电影" in client.get("/movies/2", headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    register(client, "rosa")
+    html = client.get("/movies/2").get_data(as_text=True)
+    assert 'id="rating-form"' in html and "rosa" in html

@@ -1,0 +1,58 @@
+"""A per-process cache of rendered pages that every visitor sees alike (anonymous movie pages).
+
+An entry remembers the movies its page shows and a `version` of their data; it is served only while
+`version_of(movies)` still returns the same value. Callers use the `movie_info.updated_at` of those
+movies, so a poster or Chinese title stored by the worker shows on the next load. Entries also expire
+after `ttl` seconds, which bounds staleness of anything the version does not cover (a catalogue
+re-import) and lets a page that is rendered again ask the worker again for info still missing.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A rendered page, the movies it shows and the version of their data when it was rendered."""
+
+    movie_ids: tuple[int, ...]
+    version: Hashable
+    body: bytes
+    expires: float
+
+
+class PageCache:
+    """Least-recently-used map of key -> CachedPage, safe across threads."""
+
+    def __init__(self, max_entries: int = 2000, ttl: float = 60.0):
+        self.max_entries = max_entries
+        self.ttl = ttl
+        self._entries: OrderedDict[Hashable, CachedPage] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, version_of: Callable[[tuple[int, ...]], Hashable]) -> bytes | None:
+        """The cached body for `key` if unexpired and `version_of` its movies is what it was at rendering."""
+        with self._lock:
+            page = self._entries.get(key)
+        if page is None:
+            return None
+        if time.monotonic() > page.expires or version_of(page.movie_ids) != page.version:
+            with self._lock:
+                self._entries.pop(key, None)
+            return None
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+        return page.body
+
+    def put(self, key: Hashable, movie_ids: tuple[int, ...], version: Hashable, body: bytes) -> None:
+        """Store a rendered page, evicting the least recently used entry when full."""
+        with self._lock:
+            self._entries[key] = CachedPage(movie_ids, version, body, time.monotonic() + self.ttl)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
