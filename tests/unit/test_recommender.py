@@ -96,7 +96,7 @@ def test_new_user_prior_comes_from_demographics(rec):
 def test_fold_in_follows_the_users_ratings(rec, movies):
     genre = "Horror"
     horror = [m for m, movie in movies.items() if genre in movie.genres]
-    rated = {m: 5 for m in horror[:4]}
+    rated = {m: 5 for m in horror[:6]}
     count = lambda picks: sum(genre in movies[m].genres for m, _ in picks)
     prior = rec.for_new_user("M", 25, 4, {}, 20)
     folded = rec.for_new_user("M", 25, 4, rated, 20)

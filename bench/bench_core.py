@@ -1,0 +1,164 @@
+"""Train the seed model on the real MovieLens 1M with the default protocol, then time each query.
+
+    python bench/bench_core.py [--data ../shared/data/ml-1m] [--out artifacts-bench] [--calls 2000]
+
+Prints a table and writes bench/results/core.json and the `core` section of docs/benchmarks.md.
+Query latencies are measured with one BLAS thread, as the web workers run.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.report import markdown_table, publish  # noqa: E402
+from movrec.dataset import load  # noqa: E402
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ml-1m"
+REFERENCE = ("Original TF2 code, 5 epochs, per-batch Python loop (reference, same machine type)", 0.8995, 0.7048, 397)
+
+
+def median_ms(fn, args_list) -> float:
+    """Median wall time of fn(*args) over the argument list, in milliseconds."""
+    times = []
+    for args in args_list:
+        started = time.perf_counter()
+        fn(*args)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _reusable_metrics(out: Path, sha256: str) -> dict | None:
+    """The metrics of artifacts already in `out` when they were trained on the same data."""
+    import json
+
+    try:
+        metrics = json.loads((out / "metrics.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return metrics if metrics.get("dataset_sha256") == sha256 else None
+
+
+def _baselines(dataset, metrics: dict, rec) -> dict:
+    """Global-mean and bias baselines on the same split, and recall@10 of each system."""
+    import numpy as np
+
+    from movrec import evaluate
+    from movrec.features import rows_of
+    from movrec.recommender import MIN_RATINGS
+    from movrec.train import split
+
+    users = rows_of(rec.user_ids, dataset.ratings.user_id)
+    movies = rows_of(rec.movie_ids, dataset.ratings.movie_id)
+    stars = dataset.ratings.stars.astype(np.float64)
+    train_rows, test_rows = split(len(stars), metrics["test_size"], metrics["seed"])
+    n_users, n_movies = len(rec.user_ids), len(rec.movie_ids)
+    started = time.perf_counter()
+    mean = float(stars[train_rows].mean())
+    results = {"Global mean of training ratings": {
+        "rmse": evaluate.rmse(np.full(len(test_rows), mean), stars[test_rows]),
+        "mae": evaluate.mae(np.full(len(test_rows), mean), stars[test_rows]), "seconds": 0.0}}
+    started = time.perf_counter()
+    predict = evaluate.bias_baseline(users[train_rows], movies[train_rows], stars[train_rows], n_users, n_movies)
+    seconds = time.perf_counter() - started
+    predicted = predict(users[test_rows], movies[test_rows])
+    results["User + movie biases (regularised ALS)"] = {
+        "rmse": evaluate.rmse(predicted, stars[test_rows]), "mae": evaluate.mae(predicted, stars[test_rows]),
+        "seconds": seconds}
+
+    train_items = [[] for _ in range(n_users)]
+    liked = [[] for _ in range(n_users)]
+    for i in train_rows:
+        train_items[users[i]].append(movies[i])
+    for i in test_rows:
+        if stars[i] >= 4:
+            liked[users[i]].append(movies[i])
+    train_items = [np.array(t, np.int64) for t in train_items]
+    liked = [np.array(t, np.int64) for t in liked]
+    popularity = np.bincount(movies[train_rows], minlength=n_movies).astype(np.float64)
+    model_scores = rec.artifacts.user_vectors @ rec.artifacts.movie_vectors.T
+    served_scores = np.where(popularity >= MIN_RATINGS, model_scores, -np.inf)
+    bias_scores = predict(np.arange(n_users)[:, None], np.arange(n_movies)[None, :])
+    for name, scores in (("movrec seed variant (dot product of exported vectors)", model_scores),
+                         (f"movrec seed variant as served (movies with {MIN_RATINGS}+ ratings)", served_scores),
+                         ("User + movie biases (regularised ALS)", bias_scores),
+                         ("Most rated movies (popularity)", np.tile(popularity, (n_users, 1)))):
+        results.setdefault(name, {})["recall@10"] = evaluate.recall_at_k(scores, train_items, liked, 10)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=os.environ.get("MOVREC_DATA_DIR", DEFAULT_DATA))
+    parser.add_argument("--out", default="artifacts-bench")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse the artifacts in --out if they were trained on this dataset (report their metrics)")
+    args = parser.parse_args()
+
+    from movrec.train import TrainConfig, train
+
+    started = time.perf_counter()
+    dataset = load(args.data)
+    parse_seconds = time.perf_counter() - started
+    metrics = _reusable_metrics(Path(args.out), dataset.sha256) if args.reuse else None
+    if metrics is None:
+        metrics = train(dataset, Path(args.out), TrainConfig(epochs=args.epochs))
+
+    from movrec.recommender import Recommender
+
+    load_started = time.perf_counter()
+    rec = Recommender.load(args.out)
+    load_ms = (time.perf_counter() - load_started) * 1000
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    users = [(int(u),) for u in rng.choice(rec.user_ids, args.calls)]
+    movies = [(int(m),) for m in rng.choice(rec.movie_ids, args.calls)]
+    rated = [{int(m): int(s) for m, s in zip(rng.choice(rec.movie_ids, 10, replace=False), rng.integers(1, 6, 10))}
+             for _ in range(args.calls)]
+    latencies = {
+        "for_user(k=10)": median_ms(rec.for_user, users),
+        "similar(k=10)": median_ms(rec.similar, movies),
+        "also_liked(k=10)": median_ms(rec.also_liked, movies),
+        "for_new_user(k=10), demographics only": median_ms(rec.for_new_user, [("F", 25, 4, {})] * args.calls),
+        "for_new_user(k=10), 10 ratings folded in": median_ms(rec.for_new_user, [("M", 35, 7, r) for r in rated]),
+    }
+
+    baselines = _baselines(dataset, metrics, rec)
+    accuracy = markdown_table(
+        ["System", "Test RMSE", "Test MAE", "Training wall (s)"],
+        [[f"movrec seed variant, {metrics['epochs']} epochs, batch {metrics['batch_size']}, "
+          f"Adam lr {metrics['learning_rate']}, tf.data + model.fit", f"{metrics['test_rmse']:.4f}",
+          f"{metrics['test_mae']:.4f}", f"{metrics['train_seconds']:.1f}"],
+         [REFERENCE[0], REFERENCE[1], REFERENCE[2], REFERENCE[3]],
+         *[[name, f"{b['rmse']:.4f}", f"{b['mae']:.4f}", f"{b['seconds']:.1f}"] for name, b in baselines.items()
+           if "rmse" in b]])
+    ranking = markdown_table(["Ranking on the test split (liked = 4+ stars, training items excluded)", "Recall@10"],
+                             [[name, f"{b['recall@10']:.4f}"] for name, b in baselines.items() if "recall@10" in b])
+    queries = markdown_table(["Recommender call (numpy, 1 BLAS thread)", f"Median over {args.calls} calls (ms)"],
+                             [[name, f"{ms:.3f}"] for name, ms in latencies.items()])
+    markdown = (
+        "## Recommender core (`python bench/bench_core.py`)\n\n"
+        f"Data: {dataset.summary()}. Split: random {int((1 - metrics['test_size']) * 100)}/"
+        f"{int(metrics['test_size'] * 100)}, seed {metrics['seed']} ({metrics['n_test']:,} test ratings). "
+        f"Parsing the three files took {parse_seconds:.1f} s; loading the artifacts {load_ms:.0f} ms.\n\n"
+        f"{accuracy}\n\n{ranking}\n\n{queries}\n")
+    print(markdown)
+    publish("core", markdown, {"metrics": metrics, "latency_ms": latencies, "baselines": baselines, "parse_seconds": parse_seconds,
+                               "artifacts_load_ms": load_ms})
+
+
+if __name__ == "__main__":
+    main()
