@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from celery import Celery, Task
 from flask import Flask
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from webapp.scraping import BACKFILL_QUEUE, BACKFILL_TASK, FETCH_TASK, INTERACTIVE_QUEUE
 
@@ -24,7 +24,8 @@ def celery_config(app: Flask) -> dict:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "task_default_queue": BACKFILL_QUEUE,
-        "task_queues": [Queue(INTERACTIVE_QUEUE), Queue(BACKFILL_QUEUE)],
+        "task_queues": [Queue(name, Exchange(name, type="direct"), routing_key=name)
+                        for name in (INTERACTIVE_QUEUE, BACKFILL_QUEUE)],
         "task_routes": {FETCH_TASK: {"queue": INTERACTIVE_QUEUE}, BACKFILL_TASK: {"queue": BACKFILL_QUEUE}},
         "beat_schedule": {
             "douban-backfill": {"task": BACKFILL_TASK, "schedule": float(app.config.get("DOUBAN_BACKFILL_EVERY", 120))},
@@ -32,7 +33,15 @@ def celery_config(app: Flask) -> dict:
         "broker_connection_retry_on_startup": True,
         "worker_hijack_root_logger": False,
     }
-    return {**defaults, **app.config.get("CELERY", {})}
+    config = {**defaults, **app.config.get("CELERY", {})}
+    if str(config.get("broker_url", "")).startswith(("redis://", "rediss://")):
+        # Redis redelivers a task whose worker died once it has been unacknowledged this long;
+        # look for such tasks every few seconds rather than every ~100 s (Kombu's default).
+        timeout = float(app.config.get("CELERY_VISIBILITY_TIMEOUT", 3600))
+        config["broker_transport_options"] = {
+            "visibility_timeout": timeout, "unacked_restore_interval": max(1, min(10, int(timeout / 4))),
+            "unacked_restore_throttle": 1, **config.get("broker_transport_options", {})}
+    return config
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -71,7 +71,6 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
             "broker_url": broker_url,
             "task_ignore_result": True,
             "broker_connection_retry_on_startup": True,
-            "broker_transport_options": {"visibility_timeout": float(env.get("CELERY_VISIBILITY_TIMEOUT") or 3600)},
         },
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
@@ -88,16 +87,17 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
         "LANGUAGES": {"en": "English", "zh": "简体中文"},
         "MOVIES_PER_PAGE": 24,
         "ADMIN_USERNAMES": {n.strip() for n in (env.get("ADMIN_USERNAMES") or "").split(",") if n.strip()},
-        **douban_config(env),
+        **worker_config(env),
     }
 
 
-def douban_config(env: Mapping[str, str]) -> dict:
+def worker_config(env: Mapping[str, str]) -> dict:
     """The Douban worker's settings (see the table above)."""
     def number(key: str, default: float) -> float:
         return float(env.get(key) or default)
 
     return {
+        "CELERY_VISIBILITY_TIMEOUT": number("CELERY_VISIBILITY_TIMEOUT", 3600),
         "DOUBAN_SEARCH_URL": env.get("DOUBAN_SEARCH_URL") or "https://www.douban.com/search",
         "DOUBAN_SUGGEST_URL": env.get("DOUBAN_SUGGEST_URL") or "https://movie.douban.com/j/subject_suggest",
         "DOUBAN_SUBJECT_URL": env.get("DOUBAN_SUBJECT_URL") or "https://movie.douban.com/subject/",
