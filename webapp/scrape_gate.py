@@ -59,7 +59,8 @@ class Rate:
 
     @property
     def per_minute(self) -> float:
-        return 60.0 * self.count / self.seconds if self.seconds > 0 else 0.0
+        """Requests per minute, over at least 10 s (a window that just restarted says little)."""
+        return 60.0 * self.count / max(self.seconds, 10.0)
 
 
 # KEYS[1]: bucket hash. ARGV: step, window. Uses the Redis server's clock, shared by all machines.
