@@ -42,17 +42,21 @@ def tree():
 
 
 @pytest.fixture
-def douban(tree, tmp_path) -> dict[str, str]:
+def douban(tmp_path):
     """The worker's Douban settings, pointed at a fake Douban on a free port, with a tiny rate interval."""
+    fake = ProcessTree()  # apart from the site's processes, which must all be gone while this one still runs
     port = free_port()
     log = tmp_path / "fake_douban.log"
-    proc = tree.start([sys.executable, "-m", "tests.worker.fake_douban", "--port", str(port)],
+    proc = fake.start([sys.executable, "-m", "tests.worker.fake_douban", "--port", str(port)],
                       clean_environment(), log, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{base}/j/subject_suggest?q=1", proc, log, timeout=20)
-    return {"DOUBAN_SEARCH_URL": f"{base}/search", "DOUBAN_SUGGEST_URL": f"{base}/j/subject_suggest",
-            "DOUBAN_SUBJECT_URL": f"{base}/subject/", "DOUBAN_MIN_INTERVAL": "0.05",
-            "DOUBAN_IMAGE_MIN_INTERVAL": "0.05"}
+    try:
+        wait_for_http(f"{base}/j/subject_suggest?q=1", proc, log, timeout=20)
+        yield {"DOUBAN_SEARCH_URL": f"{base}/search", "DOUBAN_SUGGEST_URL": f"{base}/j/subject_suggest",
+               "DOUBAN_SUBJECT_URL": f"{base}/subject/", "DOUBAN_MIN_INTERVAL": "0.05",
+               "DOUBAN_IMAGE_MIN_INTERVAL": "0.05"}
+    finally:
+        fake.kill()
 
 
 @pytest.fixture
