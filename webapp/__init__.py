@@ -9,6 +9,7 @@ import click
 from flask import Flask
 
 from webapp.config import from_environment, require_secret
+from webapp.converters import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     require_secret(app.config, serving=_serving())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    app.url_map.converters["id"] = IdConverter
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)

@@ -40,7 +40,7 @@ def _recommendations(pairs: list[tuple[int, float]]):
     return jsonify([_card_json(card) for card in cards])
 
 
-@bp.route("/movies/<int:movie_id>/similar")
+@bp.route("/movies/<id:movie_id>/similar")
 def similar(movie_id: int):
     """Movies like this one (content and taste), best first."""
     try:
@@ -49,7 +49,7 @@ def similar(movie_id: int):
         abort(404)
 
 
-@bp.route("/movies/<int:movie_id>/also-liked")
+@bp.route("/movies/<id:movie_id>/also-liked")
 def also_liked(movie_id: int):
     """Movies liked by the people who liked this one, best first."""
     try:
@@ -58,7 +58,7 @@ def also_liked(movie_id: int):
         abort(404)
 
 
-@bp.route("/users/<int:user_id>/picks")
+@bp.route("/users/<id:user_id>/picks")
 def user_picks(user_id: int):
     """The model's picks for a MovieLens user of the dataset."""
     try:

@@ -22,6 +22,7 @@ PER_GENRE = 8
 RECOMMENDATIONS = 10
 DEMO_PROFILES = 8
 POSTER_MAX_AGE = 30 * 24 * 3600
+MAX_PAGE = 10_000
 
 
 @bp.route("/")
@@ -42,8 +43,9 @@ def browse():
     """Movies by genre, year and title (English, or Chinese once cached), paginated."""
     genre = request.args.get("genre") or None
     year = request.args.get("year", type=int)
+    year = year if year is not None and 1800 <= year <= 2100 else None
     query_text = (request.args.get("q") or "").strip()[:100] or None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     pagination = db.paginate(browse_query(genre, year, query_text), page=page,
                              per_page=current_app.config["MOVIES_PER_PAGE"], error_out=False)
     ask_for_missing_info(pagination.items)
@@ -51,7 +53,7 @@ def browse():
                            q=query_text or "", genres=GENRES, years=years())
 
 
-@bp.route("/movies/<int:movie_id>")
+@bp.route("/movies/<id:movie_id>")
 def movie(movie_id: int):
     """A movie with its info, ratings, the user's rating widget, similar and also-liked movies.
 
@@ -87,7 +89,7 @@ def movie(movie_id: int):
     return body
 
 
-@bp.route("/posters/<int:movie_id>")
+@bp.route("/posters/<id:movie_id>")
 def poster(movie_id: int):
     """The movie's poster from the site's own storage (404 until the worker has stored one)."""
     info = db.session.get(MovieInfo, movie_id)

@@ -31,7 +31,7 @@ def my_ratings():
     return render_template("picks/ratings.html", ratings=rated_movies(current_user.id), form=RatingForm())
 
 
-@bp.route("/movies/<int:movie_id>/rate", methods=["POST"])
+@bp.route("/movies/<id:movie_id>/rate", methods=["POST"])
 @login_required
 def rate(movie_id: int):
     """Save (1-5 `stars`) or remove (`delete`) the user's rating; anything else is a 400."""
@@ -57,7 +57,7 @@ def rate(movie_id: int):
     return redirect(safe_next(url_for("catalog.movie", movie_id=movie_id)))
 
 
-@bp.route("/users/<int:user_id>")
+@bp.route("/users/<id:user_id>")
 def demo_profile(user_id: int):
     """A MovieLens user of the dataset: their top-rated movies and the model's picks for them."""
     recommender = get_recommender()

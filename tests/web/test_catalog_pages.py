@@ -101,13 +101,25 @@ def test_posters_are_404_until_stored(client):
     assert client.get("/posters/999999").status_code == 404
 
 
+HUGE = "9" * 25
+
+
 @pytest.mark.parametrize("url", ["/movies/999999", "/movies/abc", "/movies/-1", "/users/999999", "/users/x",
-                                 "/nowhere", "/posters/abc"])
+                                 "/nowhere", "/posters/abc", f"/movies/{HUGE}", f"/users/{HUGE}", f"/posters/{HUGE}",
+                                 "/movies/2147483648", f"/api/movies/{HUGE}/similar", f"/api/users/{HUGE}/picks"])
 def test_unknown_ids_are_friendly_404_pages(client, url):
     response = client.get(url)
     assert response.status_code == 404
     html = response.get_data(as_text=True)
-    assert 'id="error"' in html and 'href="/"' in html
+    if url.startswith("/api/"):
+        assert response.get_json() == {"error": "not found"}
+    else:
+        assert 'id="error"' in html and 'href="/"' in html
+
+
+def test_out_of_range_filters_do_not_break_browsing(client):
+    for query in (f"page={HUGE}", f"year={HUGE}", "year=-5", f"genre={HUGE}", "q=" + "x" * 5000):
+        assert client.get(f"/movies?{query}").status_code == 200, query
 
 
 def test_scraped_and_user_text_is_escaped(app, client):

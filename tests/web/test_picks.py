@@ -87,6 +87,7 @@ def test_rating_needs_csrf_and_a_known_movie(app, client):
     assert client.post("/movies/2/rate", data={"stars": "4"}).status_code == 400
     token = csrf_token(client, "/movies/2")
     assert client.post("/movies/999999/rate", data={"csrf_token": token, "stars": "4"}).status_code == 404
+    assert client.post(f"/movies/{'9' * 25}/rate", data={"csrf_token": token, "stars": "4"}).status_code == 404
     assert saved_ratings(app) == {}
 
 
