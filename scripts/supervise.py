@@ -50,8 +50,12 @@ class Supervisor:
 
     def say(self, name: str, text: str) -> None:
         with self.output_lock:
-            sys.stdout.write(f"{time.strftime('%H:%M:%S')} {name:<{self.width}} | {text}\n")
-            sys.stdout.flush()
+            try:
+                sys.stdout.write(f"{time.strftime('%H:%M:%S')} {name:<{self.width}} | {text}\n")
+                sys.stdout.flush()
+            except (BrokenPipeError, ValueError):
+                # The reader is gone (`| tee` ended by the same Ctrl-C): stopping must still finish.
+                sys.stdout = open(os.devnull, "w")
 
     def _relay(self, name: str, stream) -> None:
         for raw in iter(stream.readline, b""):

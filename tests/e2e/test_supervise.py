@@ -57,6 +57,17 @@ def test_ctrl_c_stops_every_process_and_their_children(tmp_path, reap):
     assert_all_gone(children)
 
 
+def test_stopping_still_works_when_the_output_reader_is_gone(tmp_path, reap):
+    """`./run.sh | tee log` and Ctrl-C: tee dies first, and the supervisor must not die of a broken pipe."""
+    proc = start(tmp_path, f"polite: {POLITE}\n")
+    reap(proc)
+    children = descendants_after(proc, 1.0)
+    proc.stdout.close()
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=15) == 0
+    assert_all_gone(children)
+
+
 def test_one_process_exiting_stops_the_others_with_failure(tmp_path, reap):
     proc = start(tmp_path, f"polite: {POLITE}\nbroken: python3 -c \"import sys, time; time.sleep(1); sys.exit(3)\"\n")
     reap(proc)
