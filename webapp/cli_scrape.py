@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from webapp.extensions import db
@@ -15,6 +16,7 @@ from webapp.scraping import BACKFILL_QUEUE, INTERACTIVE_QUEUE, due_movie_ids, en
               help="Movies without info or due a retry (the default).")
 @click.option("--all", "mode", flag_value="all", help="Every movie, cached or not (a full refresh).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many, most rated first.")
+@with_appcontext
 def scrape(movie_ids: tuple[int, ...], mode: str, limit: int | None) -> None:
     """Queue Douban info fetches: single movies on the interactive queue, bulk on the backfill queue."""
     if movie_ids:

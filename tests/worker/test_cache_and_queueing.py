@@ -98,3 +98,21 @@ def test_backfill_queues_a_few_and_skips_while_the_circuit_is_open(fake, tmp_pat
         assert broker.llen("douban_backfill") == 2 and broker.llen("douban_interactive") == 0
         assert sorted(m for m, q in db.session.execute(select(MovieInfo.movie_id, MovieInfo.queued_at)) if q) == [1, 3]
         db.engine.dispose()
+
+
+def test_scrape_command_modes(fake, tmp_path, redis_url, pg_url):
+    app = make_app(worker_env(pg_url, fake, tmp_path, redis_url), tmp_path)
+    broker = redis.Redis.from_url(redis_url)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["movrec", "scrape", "--missing", "--limit", "2"])
+    assert result.exit_code == 0 and "queued 2 of 2 movies on douban_backfill" in result.output
+    assert runner.invoke(args=["movrec", "scrape", "--limit", "2"]).output.startswith("queued 2 of 2")  # the next two
+    assert "queued 3 of 3" in runner.invoke(args=["movrec", "scrape", "--all", "--limit", "3"]).output  # forced
+    assert broker.llen("douban_backfill") == 7
+    assert "queued 1 of 1 movies on douban_interactive" in runner.invoke(args=["movrec", "scrape", "--movie", "4"]).output
+    down = make_app(worker_env(pg_url, fake, tmp_path, "redis://127.0.0.1:1/0"), tmp_path)
+    result = down.test_cli_runner().invoke(args=["movrec", "scrape", "--movie", "5"])
+    assert result.exit_code != 0 and "broker unavailable" in result.output
+    for each in (app, down):
+        with each.app_context():
+            db.engine.dispose()
