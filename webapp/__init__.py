@@ -21,7 +21,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
-    require_secret(app.config, serving=_serving())
+    serving = _serving()
+    require_secret(app.config, serving=serving)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     app.url_map.converters["id"] = IdConverter
@@ -29,7 +30,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_hooks(app)
     single_thread_blas.limit_blas_threads()
+    if serving:
+        _load_recommender(app)
     return app
+
+
+def _load_recommender(app: Flask) -> None:
+    """Load the model's artifacts now rather than in the first request, if they exist yet."""
+    from movrec.artifacts import REQUIRED
+
+    from webapp.recommender_cache import get_recommender
+
+    if all((Path(app.config["MOVREC_ARTIFACTS"]) / name).is_file() for name in REQUIRED):
+        with app.app_context():
+            get_recommender()
 
 
 def _serving() -> bool:

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, session
 from flask_babel import get_locale
 from flask_login import current_user
+from movrec.artifacts import LOSS_CURVE
 from movrec.dataset import GENRES
 from movrec.recommender import UnknownMovie
 from sqlalchemy import select, text
@@ -102,14 +103,14 @@ def poster(movie_id: int):
 def model():
     """About the model: its metrics and loss curve."""
     recommender = get_recommender()
-    has_curve = (recommender.artifacts_dir / "loss_curve.png").is_file()
+    has_curve = (recommender.artifacts_dir / LOSS_CURVE).is_file()
     return render_template("catalog/model.html", metrics=recommender.metrics, has_curve=has_curve)
 
 
 @bp.route("/model/loss-curve.png")
 def loss_curve():
     """The training loss-curve image from the artifacts directory."""
-    return send_from_directory(get_recommender().artifacts_dir, "loss_curve.png", max_age=3600)
+    return send_from_directory(get_recommender().artifacts_dir, LOSS_CURVE, max_age=3600)
 
 
 @bp.route("/healthz")
