@@ -37,10 +37,12 @@ def celery_config(app: Flask) -> dict:
     if str(config.get("broker_url", "")).startswith(("redis://", "rediss://")):
         # Redis redelivers a task whose worker died once it has been unacknowledged this long;
         # look for such tasks every few seconds rather than every ~100 s (Kombu's default).
+        # "priority": a worker always takes from the first of its queues that has work (interactive first).
         timeout = float(app.config.get("CELERY_VISIBILITY_TIMEOUT", 3600))
         config["broker_transport_options"] = {
             "visibility_timeout": timeout, "unacked_restore_interval": max(1, min(10, int(timeout / 4))),
-            "unacked_restore_throttle": 1, **config.get("broker_transport_options", {})}
+            "unacked_restore_throttle": 1, "queue_order_strategy": "priority",
+            **config.get("broker_transport_options", {})}
     return config
 
 

@@ -60,3 +60,23 @@ class WorkerProcess:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.kill()
+
+
+class BeatProcess:
+    """``celery -A worker beat`` with its schedule file in ``tmp_path``."""
+
+    def __init__(self, env: dict, tmp_path: Path):
+        self.env, self.tmp_path = env, tmp_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "BeatProcess":
+        command = [CELERY, "-A", "worker", "beat", "-s", str(self.tmp_path / "celerybeat-schedule"), "-l", "info"]
+        with open(self.tmp_path / "beat.log", "ab") as log:
+            self.proc = subprocess.Popen(command, cwd=REPO, env={**os.environ, **self.env}, stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)

@@ -26,6 +26,14 @@ def test_every_recorded_subject_page_has_an_expectation():
     assert set(names("subject_*.html")) == set(SUBJECTS)
 
 
+def test_every_recording_is_used_by_these_tests():
+    """A new file in the recordings folder must get a test here (or in the client tests, for observations)."""
+    used = {*SUBJECTS, "www_search_cat1002_nigeruha.html", "suggest_q_1_2018.json",
+            "suggest_jingtian_yingjiu_2023.json", "blocked_403_login_redirect_2023.html", *names("api_v2_*.json"),
+            "blocked_observations.json"}  # the observations are played by the fake Douban's misbehaviour modes
+    assert set(names("*")) - {"NOTES.md", "SOURCES.md"} == used
+
+
 @pytest.mark.parametrize("name", sorted(SUBJECTS))
 def test_parse_subject_recorded(name):
     record = parse_subject(read(name))

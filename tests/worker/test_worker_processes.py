@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.worker.conftest import make_app, worker_env
-from tests.worker.processes import REPO, WorkerProcess, wait_until
+from tests.worker.processes import REPO, BeatProcess, WorkerProcess, wait_until
 from webapp.extensions import db
 from webapp.models import MovieInfo
 from webapp.scrape_gate import gate_for
@@ -170,3 +170,27 @@ def test_embedded_setup_sqlite_broker_and_database_gate(fake, tmp_path, workers)
     assert (done[1].status, done[1].title_zh, done[6].status) == ("ok", "玩具总动员", "not_found")
     with app.app_context():
         assert gate_for(app).rate("pages").count >= 3  # the requests went through the database gate
+
+
+def test_movies_someone_is_looking_at_go_first(redis_setup, workers, fake):
+    env, app = redis_setup
+    backfill, interactive = [101, 102, 103], [104, 105]
+    enqueue(app, backfill, interactive=False)
+    enqueue(app, interactive, interactive=True)
+    workers(env)
+    wait_until(settled(app, backfill + interactive), 40, message="rows settled")
+    order = [r["query"]["q"] for r in fake.requests("/search")]
+    assert order[:2] == ["Test Film 4 2000", "Test Film 5 2000"], order
+
+
+def test_beat_backfills_the_catalogue_on_its_own(redis_setup, workers, fake, tmp_path):
+    env, app = redis_setup
+    env = {**env, "DOUBAN_BACKFILL_EVERY": "1", "DOUBAN_BACKFILL_PER_RUN": "2"}
+    workers(env)
+    beat = BeatProcess(env, tmp_path)
+    try:
+        beat.start()
+        done = wait_until(settled(app, [1, 3]), 30, message="the two most rated movies backfilled")
+    finally:
+        beat.stop()
+    assert done[1].status == "ok" and done[3].title_zh == "肖申克的救赎"
