@@ -116,3 +116,20 @@ def test_scrape_command_modes(fake, tmp_path, redis_url, pg_url):
     for each in (app, down):
         with each.app_context():
             db.engine.dispose()
+
+
+def test_server_errors_end_as_error_once_the_retries_are_spent(fake, tmp_path, redis_url, pg_url):
+    """Run eagerly (Celery then retries at once, without the countdowns) to go through every retry quickly."""
+    from worker.tasks import MAX_RETRIES, fetch_movie_info
+
+    app = make_app(worker_env(pg_url, fake, tmp_path, redis_url), tmp_path)
+    fake.set_mode(status=500, paths=["/search"])
+    with app.app_context():
+        fetch_movie_info.apply(args=[1])
+        row = info(1)
+        assert (row.status, row.attempts) == ("error", MAX_RETRIES + 1)
+        assert row.last_error == f"gave up after {MAX_RETRIES} retries: HTTP 500 from {fake.url}/search"
+        assert row.queued_at is None and as_utc(row.next_attempt_at) > utcnow()
+        db.session.remove()
+        db.engine.dispose()
+    assert len(fake.requests("/search")) == MAX_RETRIES + 1
