@@ -24,7 +24,8 @@ VENV="${VENV:-.venv}"
 make --no-print-directory install PYTHON="$PYTHON" VENV="$VENV"
 export PATH="$PWD/$VENV/bin:$PATH"
 
-# Local state (SQLite files, posters, Celery beat's schedule) lives here unless configured otherwise.
+# This script's own state: the generated secret key and Celery beat's schedule. (The site keeps its SQLite
+# files and posters in Flask's instance folder, ./instance, unless DATABASE_URL and POSTER_DIR say otherwise.)
 export INSTANCE_DIR="${INSTANCE_DIR:-$PWD/instance}"
 mkdir -p "$INSTANCE_DIR"
 # A real secret for this machine, made once and kept with the local state (never in the repository).
@@ -40,4 +41,8 @@ scripts/prepare.sh
 
 echo
 echo "==> Starting web, worker and beat: http://${HOST:-127.0.0.1}:${PORT:-8000}/  (Ctrl-C stops all)"
+database="SQLite (embedded)"; broker="SQLite through the Kombu SQLAlchemy transport (embedded)"
+[ -z "${DATABASE_URL:-}" ] || database="DATABASE_URL"
+[ -z "${REDIS_URL:-}" ] || broker="Redis at REDIS_URL"
+echo "database: $database; Celery broker: $broker"
 exec python scripts/supervise.py --procfile Procfile

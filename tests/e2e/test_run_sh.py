@@ -105,6 +105,7 @@ def test_embedded_defaults_train_once_then_serve(tree, tmp_path, tiny_dataset_di
     }
     log = run_site_and_exercise(tree, tmp_path, env)
     assert "training once" in log and "test RMSE" in log
+    assert "Celery broker: SQLite through the Kombu SQLAlchemy transport" in log
     assert (tmp_path / "artifacts" / "vectors.npz").is_file()
     assert (state / "secret_key").stat().st_mode & 0o077 == 0, "the generated secret is private"
 
@@ -122,6 +123,7 @@ def test_postgresql_and_redis_reuse_trained_artifacts(tree, tmp_path, tiny_datas
     }
     log = run_site_and_exercise(tree, tmp_path, env, while_up=compose_worker_health_check_passes)
     assert "reusing the trained model" in log and "training once" not in log
+    assert "Celery broker: Redis at REDIS_URL" in log
 
 
 def compose_worker_health_check_passes(env: dict[str, str]) -> None:
