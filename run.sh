@@ -2,8 +2,8 @@
 # The one command (`make run`): install, prepare data, model and database, then run the whole site:
 # the web server, a Celery worker and Celery beat, logs in this terminal; Ctrl-C stops them all.
 #
-# Without DATABASE_URL and REDIS_URL it needs no server: SQLite in $INSTANCE_DIR for the site and,
-# as Celery's broker, Kombu's SQLAlchemy transport on SQLite. Set them to use PostgreSQL and Redis.
+# Without DATABASE_URL and REDIS_URL it needs no server: SQLite in ./instance for the site and, as
+# Celery's broker, Kombu's SQLAlchemy transport on SQLite. Set them to use PostgreSQL and Redis.
 # Other settings (PORT, MOVREC_DATA_DIR, MOVREC_ARTIFACTS, WEB_CONCURRENCY, ...): see README.md.
 set -euo pipefail
 cd "$(dirname "$0")"
