@@ -80,6 +80,8 @@ def test_sign_in_and_out(client):
     confirm = client.get("/logout")
     assert 'id="logout-form"' in confirm.get_data(as_text=True)
     assert client.get("/picks").status_code == 200  # GET only asks
+    assert 'id="logout-button"' in client.get("/").get_data(as_text=True)  # one click from every page
+    assert client.post("/logout").status_code == 400  # no CSRF token
     client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
     assert client.get("/picks").status_code == 302
 
