@@ -83,9 +83,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_hooks(app: Flask) -> None:
     from webapp.errors import register_error_handlers
+    from webapp.i18n import vary_on_language
     from webapp.security import add_security_headers
     from webapp.templating import register_template_helpers
 
     app.after_request(add_security_headers)
+    app.after_request(vary_on_language)
     register_error_handlers(app)
     register_template_helpers(app)

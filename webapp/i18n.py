@@ -1,5 +1,5 @@
 """Language choice: a remembered cookie, else the browser's Accept-Language."""
-from flask import current_app, request
+from flask import Response, current_app, request
 
 LANGUAGE_COOKIE = "lang"
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
@@ -12,3 +12,10 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def vary_on_language(response: Response) -> Response:
+    """Tell caches that pages differ by Accept-Language and by the `lang` cookie."""
+    if response.mimetype == "text/html":
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response

@@ -159,6 +159,7 @@ def test_language_follows_accept_language_and_the_remembered_switch(client):
     assert response.headers["Location"] == "/movies/2"
     html = client.get("/movies/2", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
     assert '<html lang="zh-Hans">' in html and "相似电影" in html and "剧情" in html  # genre label too
+    assert {"Accept-Language", "Cookie"} <= set(client.get("/movies/2").vary)
     assert client.get("/language/fr").status_code == 404
     assert client.get("/language/en?next=https://evil.example/").headers["Location"] == "/"
 
