@@ -53,6 +53,8 @@ def _serving() -> bool:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
     from webapp.celery_app import celery_init_app
     from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
     from webapp.i18n import select_locale
@@ -64,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     celery_init_app(app)
 

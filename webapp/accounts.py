@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +16,6 @@ from webapp.recommender_cache import get_recommender
 from webapp.security import safe_next
 
 bp = Blueprint("accounts", __name__)
-login_manager.login_message = _l("Please sign in to see this page.")
 
 # A dummy hash to compare against when the username is unknown, so both cases take the same time.
 _UNKNOWN_USER_HASH = generate_password_hash("movrec-unknown-user")
