@@ -75,7 +75,7 @@ def train(dataset: Dataset, out: Path, config: TrainConfig = TrainConfig()) -> d
     train_ds = _input_pipeline(features, train_rows, config.batch_size, shuffle_seed=config.seed)
     test_ds = _input_pipeline(features, test_rows, 4096, shuffle_seed=None)
     fit_started = time.perf_counter()
-    history = towers.model.fit(train_ds, validation_data=test_ds, epochs=config.epochs,
+    history = towers.model.fit(train_ds, validation_data=test_ds, epochs=config.epochs, shuffle=False,
                                verbose=1 if sys.stdout.isatty() else 2)
     train_seconds = time.perf_counter() - fit_started
     test = towers.model.evaluate(test_ds, verbose=0, return_dict=True)
