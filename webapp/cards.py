@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
 from webapp.extensions import db
-from webapp.models import Movie, MovieInfo
-from webapp.scraping import request_info
+from webapp.models import FINAL_INFO_STATUSES, Movie, MovieInfo, as_utc, utcnow
+from webapp.scraping import REQUEUE_AFTER, request_info
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,25 @@ def build_card_lists(lists: Sequence[Sequence[tuple[int, float | None]]],
 
 
 def ask_for_missing_info(movies: Iterable[Movie]) -> None:
-    """Ask the worker, without waiting, for the Douban info of shown movies that have none yet."""
-    missing = sorted({m.id for m in movies if m.info_pending})
+    """Ask the worker, without waiting, for the Douban info of shown movies that have none yet.
+
+    Movies whose row says a fetch is already queued, or not due before a later attempt time, are left
+    out here from the rows already loaded: asking again would be refused by `request_info` anyway,
+    after a database round trip that costs more than rendering the page.
+    """
+    now = utcnow()
+    missing = sorted({m.id for m in movies if _due(m.info, now)})
     if missing:
         request_info(missing, interactive=True)
+
+
+def _due(info: MovieInfo | None, now: datetime) -> bool:
+    if info is None:
+        return True
+    if info.status in FINAL_INFO_STATUSES:
+        return False
+    queued, next_attempt = as_utc(info.queued_at), as_utc(info.next_attempt_at)
+    return (queued is None or queued < now - REQUEUE_AFTER) and (next_attempt is None or next_attempt <= now)
 
 
 # Built once and run on the Core table (no ORM entities): this query is the whole cost of a cached page.

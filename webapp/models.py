@@ -18,6 +18,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(value: datetime | None) -> datetime | None:
+    """`value` as aware UTC (SQLite gives back naive datetimes; they were stored in UTC)."""
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
 class Movie(db.Model):
     """A MovieLens movie; `id` is the MovieLens movie id."""
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import MovieInfo
+from webapp.models import MovieInfo, as_utc
 from webapp.scraping import INTERACTIVE_QUEUE
 
 
@@ -57,3 +58,21 @@ def test_pages_render_at_once_when_the_broker_is_down(make_app):
         assert client.get(url).status_code == 200
     assert time.monotonic() - started < 5
     assert not any(queued(app).values())  # claims were released, so a later view asks again
+
+
+def test_failed_fetches_are_asked_again_only_once_their_next_attempt_is_due(make_app, tmp_path):
+    app = make_app(CELERY={"broker_url": f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}", "task_ignore_result": True})
+    now = datetime.now(timezone.utc)
+    long_ago = now - timedelta(hours=2)
+    with app.app_context():
+        db.session.add_all([
+            MovieInfo(movie_id=2, status="error", attempts=1, queued_at=long_ago, next_attempt_at=now - timedelta(minutes=1)),
+            MovieInfo(movie_id=3, status="error", attempts=1, queued_at=long_ago, next_attempt_at=now + timedelta(hours=1)),
+        ])
+        db.session.commit()
+    client = app.test_client()
+    client.get("/movies/2")
+    client.get("/movies/3")
+    after = queued(app)
+    assert as_utc(after[2]) > long_ago  # due again: requested
+    assert as_utc(after[3]) == long_ago  # not before its next attempt
