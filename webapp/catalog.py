@@ -17,7 +17,7 @@ from webapp.recommender_cache import get_recommender
 from webapp.user_ratings import picks_for_current_user
 
 bp = Blueprint("catalog", __name__)
-bp.record_once(lambda state: state.app.extensions.setdefault("movie_pages", PageCache(max_entries=2000, ttl=60.0)))
+bp.record_once(lambda state: state.app.extensions.setdefault("visitor_pages", PageCache(max_entries=2000, ttl=60.0)))
 TOP_MOVIES = 12
 PER_GENRE = 8
 RECOMMENDATIONS = 10
@@ -26,17 +26,40 @@ POSTER_MAX_AGE = 30 * 24 * 3600
 MAX_PAGE = 10_000
 
 
+def _visitor_page_key() -> tuple[str, str] | None:
+    """The page-cache key of this request if every visitor who is not signed in sees the same page."""
+    if current_user.is_authenticated or "_flashes" in session:
+        return None
+    return request.full_path, str(get_locale())
+
+
+def _cached_visitor_page(key: tuple[str, str] | None) -> Response | None:
+    """The cached page for `key`, if still valid (see page_cache)."""
+    if key is None:
+        return None
+    body = current_app.extensions["visitor_pages"].get(key, info_version)
+    return None if body is None else Response(body, mimetype="text/html")
+
+
 @bp.route("/")
 def home():
     """Search box; the signed-in user's picks, else the best-liked movies and a row per genre."""
+    key = _visitor_page_key()
+    if (cached := _cached_visitor_page(key)) is not None:
+        return cached
     top_ids, genre_ids = home_rows(GENRES, TOP_MOVIES, PER_GENRE)
+    shown = tuple(dict.fromkeys([*top_ids, *(i for ids in genre_ids.values() for i in ids)]))
+    version = info_version(shown) if key else None
     genres = list(genre_ids)
     top, *genre_rows = build_card_lists([[(i, None) for i in top_ids]] +
                                         [[(i, None) for i in genre_ids[g]] for g in genres])
     picks = picks_for_current_user() if current_user.is_authenticated else None
     demo_users = [int(u) for u in get_recommender().user_ids[:DEMO_PROFILES]]
-    return render_template("catalog/home.html", picks=picks, top=top, genre_rows=list(zip(genres, genre_rows)),
+    body = render_template("catalog/home.html", picks=picks, top=top, genre_rows=list(zip(genres, genre_rows)),
                            demo_users=demo_users)
+    if key:
+        current_app.extensions["visitor_pages"].put(key, shown, version, body.encode())
+    return body
 
 
 @bp.route("/movies")
@@ -56,16 +79,10 @@ def browse():
 
 @bp.route("/movies/<id:movie_id>")
 def movie(movie_id: int):
-    """A movie with its info, ratings, the user's rating widget, similar and also-liked movies.
-
-    Visitors who are not signed in all see the same page, so it is cached per process (see page_cache),
-    keyed by URL and language and valid while the Douban info of every movie on it is unchanged.
-    """
-    pages = current_app.extensions["movie_pages"]
-    shared = not current_user.is_authenticated and "_flashes" not in session
-    key = (request.full_path, str(get_locale()))
-    if shared and (body := pages.get(key, info_version)) is not None:
-        return Response(body, mimetype="text/html")
+    """A movie with its info, ratings, the user's rating widget, similar and also-liked movies."""
+    key = _visitor_page_key()
+    if (cached := _cached_visitor_page(key)) is not None:
+        return cached
     movie = db.session.get(Movie, movie_id)
     if movie is None:
         abort(404)
@@ -76,7 +93,7 @@ def movie(movie_id: int):
     except UnknownMovie:  # in the catalogue but unknown to the model (e.g. never rated)
         similar, also_liked = [], []
     shown = (movie_id, *(m for m, _ in similar), *(m for m, _ in also_liked))
-    version = info_version(shown) if shared else None
+    version = info_version(shown) if key else None
     similar_cards, also_liked_cards = build_card_lists([similar, also_liked], also_shown=[movie])
     my_rating = form = None
     if current_user.is_authenticated:  # visitors get no form, so no session cookie
@@ -85,8 +102,8 @@ def movie(movie_id: int):
         form = RatingForm(stars=my_rating)
     body = render_template("catalog/movie.html", movie=movie, similar=similar_cards, also_liked=also_liked_cards,
                            my_rating=my_rating, form=form)
-    if shared:
-        pages.put(key, shown, version, body.encode())
+    if key:
+        current_app.extensions["visitor_pages"].put(key, shown, version, body.encode())
     return body
 
 

@@ -1,4 +1,5 @@
-"""A per-process cache of rendered pages that every visitor sees alike (anonymous movie pages).
+"""A per-process cache of rendered pages that every visitor sees alike (home and movie pages for
+visitors who are not signed in; keyed by URL and language).
 
 An entry remembers the movies its page shows and a `version` of their data; it is served only while
 `version_of(movies)` still returns the same value. Callers use the `movie_info.updated_at` of those

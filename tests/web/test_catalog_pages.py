@@ -170,3 +170,10 @@ def test_visitors_pages_are_kept_apart_by_language_and_from_signed_in_users(clie
     register(client, "rosa")
     html = client.get("/movies/2").get_data(as_text=True)
     assert 'id="rating-form"' in html and "rosa" in html
+
+
+def test_home_shows_newly_cached_info_on_the_next_load(app, client):
+    first = client.get("/").get_data(as_text=True)
+    top_id = movie_ids_in(first, "top-movies")[0]
+    cache_info(app, top_id, title_zh="最受欢迎")
+    assert "最受欢迎" in client.get("/").get_data(as_text=True)
