@@ -75,6 +75,7 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "RATELIMIT_SWALLOW_ERRORS": True,  # a broken limiter store must not stop people signing in
+        "RATELIMIT_STRATEGY": "moving-window",  # no burst allowance at window boundaries
         "LOGIN_LIMIT_PER_IP": env.get("LOGIN_LIMIT_PER_IP") or "20 per 10 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 10 minutes",
         "SESSION_COOKIE_HTTPONLY": True,
