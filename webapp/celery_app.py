@@ -31,7 +31,6 @@ def celery_config(app: Flask) -> dict:
             "douban-backfill": {"task": BACKFILL_TASK, "schedule": float(app.config.get("DOUBAN_BACKFILL_EVERY", 120))},
         },
         "broker_connection_retry_on_startup": True,
-        "worker_hijack_root_logger": False,
     }
     config = {**defaults, **app.config.get("CELERY", {})}
     if str(config.get("broker_url", "")).startswith(("redis://", "rediss://")):

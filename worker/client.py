@@ -1,7 +1,7 @@
 """HTTP access to Douban: polite (shared rate limit, circuit), browser-like, and honest about failures.
 
-Every request first checks its circuit and waits for permission from the shared gate in its bucket (``pages`` for Douban's
-pages, ``images`` for the poster host). Responses are classified here:
+Every request first checks its circuit and waits for permission from the shared gate in its bucket
+(``pages`` for Douban's pages, ``images`` for the poster host). Responses are classified here:
 
 * 403/418/429, a redirect to ``sec.douban.com`` or a block page -> :class:`Blocked` (the bucket's circuit
   opens: ``douban`` for pages, ``images`` for the poster host);
@@ -48,10 +48,10 @@ class SubjectUnavailable(DoubanError):
 class DoubanClient:
     """One per worker process: a ``requests`` session (cookies survive between tasks) and the shared gate."""
 
-    def __init__(self, settings: DoubanSettings, gate, session: requests.Session | None = None):
+    def __init__(self, settings: DoubanSettings, gate):
         self.settings = settings
         self.gate = gate
-        self.session = session or requests.Session()
+        self.session = requests.Session()
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
         if settings.cookie:
             self.session.cookies.set("dbcl2", settings.cookie)
@@ -59,13 +59,13 @@ class DoubanClient:
     def search(self, query: str) -> list[DoubanRecord]:
         """The server-rendered search page, films and TV (``cat=1002``)."""
         response = self._get(self.settings.search_url, {"cat": "1002", "q": query}, PAGES, WWW_REFERER)
-        return self._parse(parse_search, response.text)
+        return self._parse(parse_search, _text(response))
 
     def suggest(self, query: str) -> list[DoubanRecord]:
         """The JSON autocomplete (the fallback lookup)."""
         response = self._get(self.settings.suggest_url, {"q": query}, PAGES, MOVIE_REFERER,
                              {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json, */*"})
-        return self._parse(parse_suggest, response.text)
+        return self._parse(parse_suggest, _text(response))
 
     def subject(self, douban_id: str) -> DoubanRecord:
         """The subject page, solving the proof-of-work challenge once per session if asked for one."""
@@ -82,8 +82,8 @@ class DoubanClient:
             except _Challenged:
                 self._subject_fails("challenged again after solving it")
         if response.status_code == 404:
-            return self._parse(parse_subject, response.text or "<title>页面不存在</title>")
-        return self._parse(parse_subject, response.text)
+            return self._parse(parse_subject, _text(response) or "<title>页面不存在</title>")
+        return self._parse(parse_subject, _text(response))
 
     def image(self, url: str) -> bytes:
         """A poster image from Douban's image host, sent with the Referer it requires."""
@@ -91,7 +91,7 @@ class DoubanClient:
 
     # ---- internals ---------------------------------------------------------------------------------
     def _pass_challenge(self, url: str) -> None:
-        page = self._get(url, None, PAGES, MOVIE_REFERER).text
+        page = _text(self._get(url, None, PAGES, MOVIE_REFERER))
         form = challenge.read_form(page)
         if form is None:
             self._subject_fails("challenge page without its form")
@@ -160,6 +160,11 @@ class DoubanClient:
                 raise Transient(f"unexpected HTTP {status} from {url.split('?')[0]}")
             return response
         raise Transient(f"too many redirects: {url}")
+
+
+def _text(response: requests.Response) -> str:
+    """Douban serves UTF-8; do not let a missing charset make ``requests`` guess latin-1."""
+    return response.content.decode("utf-8", errors="replace")
 
 
 class _Challenged(Exception):

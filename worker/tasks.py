@@ -30,15 +30,17 @@ from worker.titles import parse_movielens_title
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5
 MAX_BACKOFF_SECONDS = 3600
-_clients: dict[DoubanSettings, DoubanClient] = {}
+_clients: dict[tuple, DoubanClient] = {}
 
 
 def douban_client() -> DoubanClient:
-    """This process's client for the current app's settings (made after the fork, kept between tasks)."""
+    """This process's client for the current app's settings and gate (made after the fork, kept between tasks)."""
     settings = DoubanSettings.from_config(current_app.config)
-    if settings not in _clients:
-        _clients[settings] = DoubanClient(settings, gate_for(current_app._get_current_object()))
-    return _clients[settings]
+    gate = gate_for(current_app._get_current_object())
+    key = (settings, id(gate))
+    if key not in _clients:
+        _clients[key] = DoubanClient(settings, gate)
+    return _clients[key]
 
 
 @shared_task(name=FETCH_TASK, bind=True, max_retries=MAX_RETRIES, acks_late=True)
