@@ -1,23 +1,22 @@
 """The catalogue: home, browsing and search, movie pages, posters, the model page, health check."""
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, session
-from flask_babel import get_locale
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 from flask_login import current_user
 from movrec.artifacts import LOSS_CURVE
 from movrec.dataset import GENRES
 from movrec.recommender import UnknownMovie
 from sqlalchemy import select, text
 
+from webapp import visitor_pages
 from webapp.cards import ask_for_missing_info, build_card_lists, info_version
 from webapp.catalog_queries import browse_query, home_rows, years
 from webapp.extensions import db
 from webapp.forms import RatingForm
 from webapp.models import Movie, MovieInfo, Rating
-from webapp.page_cache import PageCache
 from webapp.recommender_cache import get_recommender
 from webapp.user_ratings import picks_for_current_user
 
 bp = Blueprint("catalog", __name__)
-bp.record_once(lambda state: state.app.extensions.setdefault("visitor_pages", PageCache(max_entries=2000, ttl=60.0)))
+bp.record_once(lambda state: visitor_pages.init_app(state.app))
 TOP_MOVIES = 12
 PER_GENRE = 8
 RECOMMENDATIONS = 10
@@ -26,26 +25,11 @@ POSTER_MAX_AGE = 30 * 24 * 3600
 MAX_PAGE = 10_000
 
 
-def _visitor_page_key() -> tuple[str, str] | None:
-    """The page-cache key of this request if every visitor who is not signed in sees the same page."""
-    if current_user.is_authenticated or "_flashes" in session:
-        return None
-    return request.full_path, str(get_locale())
-
-
-def _cached_visitor_page(key: tuple[str, str] | None) -> Response | None:
-    """The cached page for `key`, if still valid (see page_cache)."""
-    if key is None:
-        return None
-    body = current_app.extensions["visitor_pages"].get(key, info_version)
-    return None if body is None else Response(body, mimetype="text/html")
-
-
 @bp.route("/")
 def home():
     """Search box; the signed-in user's picks, else the best-liked movies and a row per genre."""
-    key = _visitor_page_key()
-    if (cached := _cached_visitor_page(key)) is not None:
+    key = visitor_pages.page_key()
+    if (cached := visitor_pages.cached_page(key)) is not None:
         return cached
     top_ids, genre_ids = home_rows(GENRES, TOP_MOVIES, PER_GENRE)
     shown = tuple(dict.fromkeys([*top_ids, *(i for ids in genre_ids.values() for i in ids)]))
@@ -57,8 +41,7 @@ def home():
     demo_users = [int(u) for u in get_recommender().user_ids[:DEMO_PROFILES]]
     body = render_template("catalog/home.html", picks=picks, top=top, genre_rows=list(zip(genres, genre_rows)),
                            demo_users=demo_users)
-    if key:
-        current_app.extensions["visitor_pages"].put(key, shown, version, body.encode())
+    visitor_pages.store_page(key, shown, version, body)
     return body
 
 
@@ -80,8 +63,8 @@ def browse():
 @bp.route("/movies/<id:movie_id>")
 def movie(movie_id: int):
     """A movie with its info, ratings, the user's rating widget, similar and also-liked movies."""
-    key = _visitor_page_key()
-    if (cached := _cached_visitor_page(key)) is not None:
+    key = visitor_pages.page_key()
+    if (cached := visitor_pages.cached_page(key)) is not None:
         return cached
     movie = db.session.get(Movie, movie_id)
     if movie is None:
@@ -102,8 +85,7 @@ def movie(movie_id: int):
         form = RatingForm(stars=my_rating)
     body = render_template("catalog/movie.html", movie=movie, similar=similar_cards, also_liked=also_liked_cards,
                            my_rating=my_rating, form=form)
-    if key:
-        current_app.extensions["visitor_pages"].put(key, shown, version, body.encode())
+    visitor_pages.store_page(key, shown, version, body)
     return body
 
 
