@@ -56,8 +56,10 @@ _BLOCK_MARKERS = (
     "搜索访问太频繁",
     "\\u641c\\u7d22\\u8bbf\\u95ee\\u592a\\u9891\\u7e41",
     "error code: 004",
-    "sec.douban.com",
 )
+# A link to the security host only means "blocked" on a page that is not what we asked for
+# (metashark's rule: empty result list and sec.douban.com in the body).
+_SEC_HOST = "sec.douban.com"
 _CHALLENGE_FORM = re.compile(r"<form[^>]*\bid=[\"']sec[\"']", re.I)
 _GONE_MARKERS = (
     "<title>页面不存在</title>",
@@ -77,17 +79,24 @@ def check_blocked(text: str) -> None:
         raise Blocked("proof-of-work challenge page")
 
 
+def _unexpected(text: str, problem: str) -> DoubanError:
+    """The error for a response that is not the expected page: a block if it points to the security host."""
+    return Blocked(f"{problem}; the page points to {_SEC_HOST}") if _SEC_HOST in text else ParseError(problem)
+
+
 def parse_search(html: str) -> list[DoubanRecord]:
     """Parse ``www.douban.com/search?cat=1002`` into records; ``[]`` means no results."""
     check_blocked(html)
     soup = BeautifulSoup(html, "html.parser")
     if soup.select_one("div.search-result") is None:
-        raise ParseError("not a search page: no div.search-result")
+        raise _unexpected(html, "not a search page: no div.search-result")
     records = []
     for result in soup.select("div.result-list div.result"):
         record = _search_result(result)
         if record is not None:
             records.append(record)
+    if not records and _SEC_HOST in html:
+        raise Blocked(f"no results and the page points to {_SEC_HOST}")
     return records
 
 
@@ -166,9 +175,9 @@ def parse_suggest(text: str) -> list[DoubanRecord]:
     try:
         items = json.loads(text)
     except ValueError as exc:
-        raise ParseError(f"suggest response is not JSON: {exc}") from None
+        raise _unexpected(text, f"suggest response is not JSON: {exc}") from None
     if not isinstance(items, list):
-        raise ParseError(f"suggest response is not a list: {text[:120]!r}")
+        raise _unexpected(text, f"suggest response is not a list: {text[:120]!r}")
     records = []
     for item in items:
         if not isinstance(item, dict) or item.get("type") != "movie" or not item.get("id"):
@@ -198,12 +207,12 @@ def parse_subject(html: str) -> DoubanRecord:
         if marker in html:
             raise SubjectGone(marker)
     if "豆瓣评分" not in html and "关于豆瓣" not in html:
-        raise ParseError("incomplete subject page: neither 豆瓣评分 nor 关于豆瓣 in it")
+        raise _unexpected(html, "incomplete subject page: neither 豆瓣评分 nor 关于豆瓣 in it")
     soup = BeautifulSoup(html, "html.parser")
     reviewed = soup.select_one('span[property="v:itemreviewed"]')
     ld = _ld_json(soup)
     if reviewed is None and not ld.get("name"):
-        raise ParseError("not a subject page: no v:itemreviewed and no ld+json name")
+        raise _unexpected(html, "not a subject page: no v:itemreviewed and no ld+json name")
     full_name = _squash(reviewed.get_text(" ") if reviewed is not None else str(ld["name"]))
     title = _page_title(soup) or full_name
     original = full_name[len(title):].strip() if full_name.startswith(title) else ""

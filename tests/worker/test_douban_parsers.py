@@ -105,6 +105,13 @@ def test_parse_search_result_not_yet_rated_and_without_original_title():
     assert (first.original_title, first.year) == ("逃げるは恥だが役に立つ", 2016)  # from the poster link's title
 
 
+def test_a_link_to_the_security_host_on_a_normal_page_is_not_a_block():
+    html = read("www_search_cat1002_nigeruha.html").replace("</body>", '<a href="https://sec.douban.com/">?</a></body>')
+    assert len(parse_search(html)) == 3
+    subject = read("subject_3541415.html").replace("</body>", '<a href="https://sec.douban.com/">?</a></body>')
+    assert parse_subject(subject).douban_id == "3541415"
+
+
 def test_parse_search_tv_label():
     html = read("www_search_cat1002_nigeruha.html").replace("<span>[电影]</span>", "<span>[电视剧]</span>", 1)
     assert [r.kind for r in parse_search(html)] == ["tv", None, None]
@@ -113,7 +120,10 @@ def test_parse_search_tv_label():
 def test_parse_search_no_results_is_empty_not_an_error():
     html = read("www_search_cat1002_nigeruha.html")
     start, end = html.index('<div class="result-list">'), html.index('<div class="back-to-top">')
-    assert parse_search(html[:start] + "</div>" + html[end:]) == []
+    empty = html[:start] + "</div>" + html[end:]
+    assert parse_search(empty) == []
+    with pytest.raises(Blocked):  # an empty list next to a link to the security host is risk control
+        parse_search(empty.replace("</body>", '<a href="https://sec.douban.com/b?r=x">?</a></body>'))
 
 
 def test_parse_suggest_recorded_2018():
