@@ -87,6 +87,7 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": {"en": "English", "zh": "简体中文"},
         "MOVIES_PER_PAGE": 24,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms are small; refuse large bodies early (413)
         "ADMIN_USERNAMES": {n.strip() for n in (env.get("ADMIN_USERNAMES") or "").split(",") if n.strip()},
         **worker_config(env),
     }

@@ -41,6 +41,10 @@ def test_forms_without_csrf_token_are_rejected(app, client):
     assert client.post("/login", data={"username": "a", "password": "b"}).status_code == 400
 
 
+def test_oversized_requests_are_refused(client):
+    assert client.post("/login", data={"username": "x" * (2 * 1024 * 1024)}).status_code == 413
+
+
 def test_duplicate_username_is_a_form_error(app, client):
     register(client, "bob")
     client.post("/logout", data={"csrf_token": csrf_token(client, "/logout")})
