@@ -5,6 +5,7 @@ from movrec.artifacts import LOSS_CURVE
 from movrec.dataset import GENRES
 from movrec.recommender import UnknownMovie
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from webapp import visitor_pages
 from webapp.cards import ask_for_missing_info, build_card_lists, info_version
@@ -114,6 +115,9 @@ def loss_curve():
 
 @bp.route("/healthz")
 def healthz():
-    """Liveness and database reachability."""
-    db.session.execute(text("SELECT 1"))
+    """Liveness and database reachability: 200 `{"status": "ok"}`, or 503 when the database does not answer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok"}

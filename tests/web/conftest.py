@@ -10,27 +10,9 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import delete
 
-from tests.web.helpers import PG_ADMIN_URL, pg_url
+from tests.web.helpers import PG_ADMIN_URL, pg_url, web_config
 
 BACKENDS = ("sqlite", "postgresql")
-
-
-def web_config(database_url: str, workdir: Path, artifacts: Path, data_dir: Path, **overrides) -> dict:
-    """Test configuration; the Celery broker is Kombu's SQLAlchemy transport on a SQLite file."""
-    config = {
-        "MOVREC_ENV": "testing",
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "MOVREC_ARTIFACTS": str(artifacts),
-        "MOVREC_DATA_DIR": str(data_dir),
-        "POSTER_DIR": str(workdir / "posters"),
-        "CELERY": {"broker_url": f"sqla+sqlite:///{workdir / 'broker.sqlite'}", "task_ignore_result": True},
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "ADMIN_USERNAMES": {"admin"},
-    }
-    config.update(overrides)
-    return config
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

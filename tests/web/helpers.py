@@ -2,9 +2,28 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 PG_ADMIN_URL = "postgresql://root@127.0.0.1:5432/test"
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def web_config(database_url: str, workdir: Path, artifacts: Path, data_dir: Path, **overrides) -> dict:
+    """Test configuration; the Celery broker is Kombu's SQLAlchemy transport on a SQLite file."""
+    config = {
+        "MOVREC_ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MOVREC_ARTIFACTS": str(artifacts),
+        "MOVREC_DATA_DIR": str(data_dir),
+        "POSTER_DIR": str(workdir / "posters"),
+        "CELERY": {"broker_url": f"sqla+sqlite:///{workdir / 'broker.sqlite'}", "task_ignore_result": True},
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "ADMIN_USERNAMES": {"admin"},
+    }
+    config.update(overrides)
+    return config
 
 
 def pg_url(database: str) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.web.helpers import register
+from tests.web.helpers import register, web_config
 from webapp.extensions import db
 from webapp.models import Movie, MovieInfo
 
@@ -143,6 +143,15 @@ def test_model_page_shows_metrics_and_loss_curve(client, recommender):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def test_healthz_reports_an_unreachable_database(tmp_path, tiny_artifacts_dir, tiny_dataset_dir):
+    from webapp import create_app
+
+    database = f"sqlite:///{tmp_path / 'missing' / 'no.sqlite'}"  # its folder does not exist
+    app = create_app(web_config(database, tmp_path, tiny_artifacts_dir, tiny_dataset_dir))
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["status"] == "error"
 
 
 def test_every_page_sends_security_headers(client):
