@@ -1,4 +1,8 @@
-"""No request makes an outbound network call: sockets may only reach loopback (the test databases)."""
+"""No request makes an outbound network call: Python sockets may only reach loopback.
+
+The guard covers everything that connects through Python's `socket` (HTTP clients, Redis, Kombu);
+libpq opens PostgreSQL's socket in C, and that one is configured to 127.0.0.1 by the fixtures.
+"""
 from __future__ import annotations
 
 import ipaddress
