@@ -1,9 +1,10 @@
-"""Shared politeness state for Douban: request slots (rate limit) and circuits, in Redis or the database.
+"""Shared politeness state for Douban: request permissions (rate limit) and circuits, in Redis or the database.
 
 Every worker process on every machine asks here for permission right before each request; a request is
 allowed only when the bucket's previous one is at least a step old, so the spacing holds across all of them
-(a process that was slow to use its permission cannot bunch up with the next one). A circuit is a named "stop until" mark, opened when Douban blocks us. The worker writes this
-state; the admin page reads it, which is why it lives on the web side (``webapp`` never imports ``worker``).
+(a process that was slow to use its permission cannot bunch up with the next one). A circuit is a named
+"stop until" mark, opened when Douban blocks us. The worker writes this state; the admin page reads it,
+which is why it lives on the web side (``webapp`` never imports ``worker``).
 
 Redis is used when ``REDIS_URL`` is set; otherwise the ``scrape_gate`` table (the embedded set-up, where
 the broker is Kombu's SQLAlchemy transport and there is no Redis).
@@ -81,7 +82,7 @@ return '0'
 
 
 class RedisGate:
-    """Slots and circuits in Redis (``REDIS_URL``)."""
+    """Permissions and circuits in Redis (``REDIS_URL``)."""
 
     def __init__(self, url: str, timeout: float = 2.0):
         self.redis = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
@@ -111,7 +112,7 @@ class RedisGate:
 
 
 class SqlGate:
-    """Slots and circuits in the ``scrape_gate`` table (no Redis); each call is its own short transaction."""
+    """Permissions and circuits in the ``scrape_gate`` table (no Redis); each call is its own short transaction."""
 
     def __init__(self, engine):
         self.engine = engine

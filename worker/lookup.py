@@ -53,7 +53,8 @@ def enrich(client: DoubanClient, record: DoubanRecord) -> DoubanRecord:
         poster_url=subject.poster_url or record.poster_url, kind=subject.kind, imdb_id=subject.imdb_id)
 
 
-def fetch_poster(client: DoubanClient, poster_dir: str, movie_id: int, record: DoubanRecord) -> tuple[str | None, str | None]:
+def fetch_poster(client: DoubanClient, poster_dir: str, movie_id: int,
+                 record: DoubanRecord) -> tuple[str | None, str | None]:
     """Download the large poster and store it: ``(relative path, None)`` or ``(None, why not)``."""
     if not record.poster_url or not record.poster_url.startswith(("http://", "https://")):
         return None, "no poster URL"

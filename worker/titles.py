@@ -41,7 +41,7 @@ class MovieTitle:
 
 
 def fix_article(name: str) -> str:
-    """``Shawshank Redemption, The`` -> ``The Shawshank Redemption``; ``Uomo delle stelle, L'`` -> ``L'Uomo delle stelle``."""
+    """``Shawshank Redemption, The`` -> ``The Shawshank Redemption``; ``Uomo delle stelle, L'`` -> ``L'Uomo ...``."""
     name = name.strip()
     head, sep, tail = name.rpartition(", ")
     if sep and tail.lower() in _ARTICLES:
