@@ -10,6 +10,7 @@
 | `POSTER_DIR` | `<instance>/posters` |
 | `REDIS_URL` | unset: the Celery broker is Kombu's SQLAlchemy transport on `<instance>/celery-broker.sqlite` |
 | `SESSION_COOKIE_SECURE` | `0` (set `1` behind HTTPS) |
+| `VISITOR_PAGE_CACHE_SIZE`, `VISITOR_PAGE_CACHE_SECONDS` | `4096`, `60`: pages kept per process for visitors not signed in, and for how long at most (`0` entries: no cache) |
 | `ADMIN_USERNAMES` | empty: comma-separated accounts that may see `/admin/` |
 | `CELERY_BROKER_URL` | unset: `REDIS_URL`, else the SQLite broker above |
 | `CELERY_VISIBILITY_TIMEOUT` | `3600`: seconds before Redis redelivers a task whose worker died |
@@ -87,6 +88,9 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": {"en": "English", "zh": "简体中文"},
         "MOVIES_PER_PAGE": 24,
+        # Visitors' home and movie pages kept per process (~10 KB each; 4096 holds every ML-1M movie).
+        "VISITOR_PAGE_CACHE_SIZE": int(env.get("VISITOR_PAGE_CACHE_SIZE") or 4096),
+        "VISITOR_PAGE_CACHE_SECONDS": float(env.get("VISITOR_PAGE_CACHE_SECONDS") or 60),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms are small; refuse large bodies early (413)
         "ADMIN_USERNAMES": {n.strip() for n in (env.get("ADMIN_USERNAMES") or "").split(",") if n.strip()},
         **worker_config(env),

@@ -17,9 +17,10 @@ from webapp.page_cache import PageCache
 EXTENSION = "visitor_pages"
 
 
-def init_app(app: Flask, max_entries: int = 2000, ttl: float = 60.0) -> None:
-    """Give the app its page cache."""
-    app.extensions[EXTENSION] = PageCache(max_entries=max_entries, ttl=ttl)
+def init_app(app: Flask) -> None:
+    """Give the app its page cache, sized by `VISITOR_PAGE_CACHE_SIZE` and `VISITOR_PAGE_CACHE_SECONDS`."""
+    app.extensions[EXTENSION] = PageCache(max_entries=app.config["VISITOR_PAGE_CACHE_SIZE"],
+                                          ttl=app.config["VISITOR_PAGE_CACHE_SECONDS"])
 
 
 def page_key() -> tuple[str, str] | None:
