@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 
+import pytest
 import requests
 
 from tests.worker.processes import REPO
@@ -18,6 +19,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_standalone_fake_replays_and_misbehaves_on_request():
     fixture_dir()
     port = free_port()

@@ -94,6 +94,7 @@ def test_acquire_gives_up_rather_than_waiting_too_long(gate_spec):
     assert time.monotonic() - started < 0.5
 
 
+@pytest.mark.slow
 def test_processes_sharing_the_gate_never_go_faster_than_the_step(gate_spec):
     step, per_process = 0.2, 3
     out = multiprocessing.get_context("spawn").Queue()
