@@ -1,6 +1,7 @@
 """The movrec website: `create_app()` is the WSGI entry (`gunicorn 'webapp:create_app()'`)."""
 from webapp import single_thread_blas  # noqa: F401  (must run before numpy is imported)
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: environment config overlaid with `config`, extensions, blueprints, CLI."""
-    app = Flask(__name__, instance_relative_config=True,
+    instance = os.environ.get("INSTANCE_DIR")
+    app = Flask(__name__, instance_relative_config=True, instance_path=os.path.abspath(instance) if instance else None,
                 template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
     app.config.from_mapping(from_environment(app.instance_path))
     if config:

@@ -1,7 +1,7 @@
 """The catalogue: home, browsing and search, movie pages, posters, the model page, health check."""
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 from flask_login import current_user
-from movrec.artifacts import LOSS_CURVE
+from movrec.artifacts import LOSS_CURVE, ArtifactsError
 from movrec.dataset import GENRES
 from movrec.recommender import UnknownMovie
 from sqlalchemy import select, text
@@ -115,9 +115,14 @@ def loss_curve():
 
 @bp.route("/healthz")
 def healthz():
-    """Liveness and database reachability: 200 `{"status": "ok"}`, or 503 when the database does not answer."""
+    """Readiness: 200 `{"status": "ok"}` when the database answers and the model's artifacts are loaded,
+    else 503 saying which is missing."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         return {"status": "error", "database": "unreachable"}, 503
+    try:
+        get_recommender()
+    except ArtifactsError:
+        return {"status": "error", "artifacts": "missing"}, 503
     return {"status": "ok"}

@@ -2,6 +2,7 @@
 
 | variable | default |
 |---|---|
+| `INSTANCE_DIR` | `instance/` next to the package: local state (SQLite files, posters) |
 | `MOVREC_ENV` | `development` when `FLASK_DEBUG` is set, else `production` |
 | `SECRET_KEY` | required to serve in production; a fixed development key otherwise |
 | `DATABASE_URL` | `sqlite:///<instance>/movrec.sqlite` |

@@ -154,6 +154,12 @@ def test_healthz_reports_an_unreachable_database(tmp_path, tiny_artifacts_dir, t
     assert response.status_code == 503 and response.get_json()["status"] == "error"
 
 
+def test_healthz_reports_missing_artifacts(app, tmp_path):
+    app.config["MOVREC_ARTIFACTS"] = str(tmp_path / "never-trained")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json() == {"status": "error", "artifacts": "missing"}
+
+
 def test_every_page_sends_security_headers(client):
     response = client.get("/movies/2")
     csp = response.headers["Content-Security-Policy"]

@@ -48,3 +48,15 @@ def test_create_app_refuses_to_serve_in_production_without_a_secret(monkeypatch)
 def test_unknown_environment_name_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="MOVREC_ENV"):
         from_environment(tmp_path, {"MOVREC_ENV": "staging"})
+
+
+def test_instance_dir_holds_the_embedded_defaults(monkeypatch, tmp_path):
+    from webapp import create_app
+
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "POSTER_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path / "state"))
+    app = create_app({"MOVREC_ENV": "testing", "SECRET_KEY": "x"})
+    assert app.instance_path == str(tmp_path / "state")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'state' / 'movrec.sqlite'}"
+    assert app.config["POSTER_DIR"] == str(tmp_path / "state" / "posters")
