@@ -27,6 +27,7 @@ Picks = list[tuple[int, float]]
 FOLD_IN_LAMBDA = 64.0  # ridge weight toward the prior: best RMSE for 1-10 ratings in bench/bench_fold_in.py
 LIKED_STARS = 4
 MIN_RATINGS = 20
+FAVOURITES = 32  # favourites kept per user for also_liked
 LIKED_BLEND = 2.0  # weight of the similarity to liked movies in new users' picks; see bench/bench_fold_in.py
 
 
@@ -51,6 +52,11 @@ class Recommender:
         self._prior_index = {str(k): i for i, k in enumerate(artifacts.prior_keys)}
         self._popularity = np.bincount(artifacts.rated_movie_rows, minlength=len(self.movie_ids))
         self._rare = np.flatnonzero(self._popularity < min_ratings)
+        # every user's favourites, computed once so "also liked" needs no users x movies product per call
+        chunks = [self._favourites(rows, FAVOURITES) for rows in np.array_split(np.arange(len(self.user_ids)),
+                                                                                 max(1, len(self.user_ids) // 512))]
+        self._favourite_rows = np.concatenate([c[0] for c in chunks])
+        self._favourite_scores = np.concatenate([c[1] for c in chunks])
 
     @classmethod
     def load(cls, artifacts_dir: str | Path, min_ratings: int = MIN_RATINGS) -> "Recommender":
@@ -109,23 +115,34 @@ class Recommender:
         row = self.movie_row(movie_id)
         n_fans = min(n_fans, len(self.user_ids))
         fans = np.argsort(-(self._users @ self._movies[row]), kind="stable")[:n_fans]
-        fan_scores = self._users[fans] @ self._movies.T
-        fan_scores[:, row] = -np.inf
-        fan_scores[:, self._rare] = -np.inf
-        depth = min(int(np.isfinite(fan_scores[0]).sum()), k)
-        if depth <= 0:
-            return []
-        ranked = np.argpartition(-fan_scores, depth - 1, axis=1)[:, :depth]
-        order = np.argsort(-np.take_along_axis(fan_scores, ranked, axis=1), axis=1, kind="stable")
-        ranked = np.take_along_axis(ranked, order, axis=1)
+        if k < FAVOURITES:
+            ranked, scores = self._favourite_rows[fans], self._favourite_scores[fans]
+        else:
+            ranked, scores = self._favourites(fans, k + 1)
+        lists = [[(int(m), float(score)) for m, score in zip(fan_rows, fan_scores) if m not in (row, -1)][:k]
+                 for fan_rows, fan_scores in zip(ranked, scores)]
         picks: dict[int, float] = {}
-        for choice in range(depth):
-            for fan in range(n_fans):
-                movie = int(ranked[fan, choice])
-                if movie not in picks:
-                    picks[movie] = float(fan_scores[fan, movie])
-                if len(picks) == k:
-                    return self._as_picks(picks)
+        for choice in range(k):
+            for favourites in lists:
+                if choice < len(favourites):
+                    movie, score = favourites[choice]
+                    picks.setdefault(movie, score)
+                    if len(picks) == k:
+                        return self._as_picks(picks)
+        return self._as_picks(picks)
+
+    def _favourites(self, user_rows: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each user's `depth` highest-predicted recommendable movies (rows and scores), best first."""
+        scores = self._users[user_rows] @ self._movies.T
+        scores[:, self._rare] = -np.inf
+        depth = min(depth, scores.shape[1])
+        top = np.argpartition(-scores, depth - 1, axis=1)[:, :depth]
+        top_scores = np.take_along_axis(scores, top, axis=1)
+        order = np.argsort(-top_scores, axis=1, kind="stable")
+        top, top_scores = np.take_along_axis(top, order, axis=1), np.take_along_axis(top_scores, order, axis=1)
+        finite = np.isfinite(top_scores)
+        return np.where(finite, top, -1), top_scores
+
         return self._as_picks(picks)
 
     def for_new_user(self, gender: str, age: int, occupation: int, ratings: dict[int, float] | None = None,
