@@ -34,6 +34,7 @@ class Artifacts:
     movie_vectors: np.ndarray
     user_ids: np.ndarray
     user_vectors: np.ndarray
+    user_demographics: np.ndarray  # users x 3: gender (index in encoders["genders"]), age bracket code, occupation
     rated_indptr: np.ndarray      # CSR over user rows of every dataset rating
     rated_movie_rows: np.ndarray
     rated_stars: np.ndarray
@@ -48,7 +49,7 @@ class Artifacts:
         path.mkdir(parents=True, exist_ok=True)
         np.savez(path / VECTORS, movie_ids=self.movie_ids, movie_titles=self.movie_titles,
                  movie_vectors=self.movie_vectors,
-                 user_ids=self.user_ids, user_vectors=self.user_vectors)
+                 user_ids=self.user_ids, user_vectors=self.user_vectors, user_demographics=self.user_demographics)
         np.savez(path / RATINGS, indptr=self.rated_indptr, movie_rows=self.rated_movie_rows,
                  stars=self.rated_stars)
         np.savez(path / PRIORS, keys=self.prior_keys, vectors=self.prior_vectors, counts=self.prior_counts)
@@ -66,7 +67,7 @@ class Artifacts:
         with np.load(path / VECTORS) as v, np.load(path / RATINGS) as r, np.load(path / PRIORS) as p:
             return cls(
                 movie_ids=v["movie_ids"], movie_titles=v["movie_titles"], movie_vectors=v["movie_vectors"],
-                user_ids=v["user_ids"], user_vectors=v["user_vectors"],
+                user_ids=v["user_ids"], user_vectors=v["user_vectors"], user_demographics=v["user_demographics"],
                 rated_indptr=r["indptr"], rated_movie_rows=r["movie_rows"], rated_stars=r["stars"],
                 prior_keys=p["keys"], prior_vectors=p["vectors"], prior_counts=p["counts"],
                 encoders=json.loads((path / ENCODERS).read_text()),

@@ -85,6 +85,11 @@ class Recommender:
         rows, stars = self._rated(self.user_row(user_id))
         return {int(self.movie_ids[r]): int(s) for r, s in zip(rows, stars)}
 
+    def user_demographics(self, user_id: int) -> tuple[str, int, int]:
+        """A trained user's gender ("F"/"M"), age bracket code and occupation code."""
+        gender, age, occupation = self.artifacts.user_demographics[self.user_row(user_id)]
+        return self.artifacts.encoders["genders"][int(gender)], int(age), int(occupation)
+
     def _rated(self, user_row: int) -> tuple[np.ndarray, np.ndarray]:
         a = self.artifacts
         start, end = a.rated_indptr[user_row], a.rated_indptr[user_row + 1]

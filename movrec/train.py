@@ -109,14 +109,13 @@ def _export(features: Features, user_vectors: np.ndarray, movie_vectors: np.ndar
             metrics: dict, titles: np.ndarray) -> Artifacts:
     order = np.lexsort((features.rating_movie, features.rating_user))
     counts = np.bincount(features.rating_user, minlength=len(features.user_ids))
-    keys, priors, prior_counts = demographic_priors(
-        user_vectors,
-        np.array(encoders.genders)[features.users["gender"]],
-        np.array(encoders.ages)[features.users["age"]],
-        features.users["occupation"])
+    genders = np.array(encoders.genders)[features.users["gender"]]
+    ages = np.array(encoders.ages)[features.users["age"]]
+    keys, priors, prior_counts = demographic_priors(user_vectors, genders, ages, features.users["occupation"])
     return Artifacts(
         movie_ids=features.movie_ids, movie_titles=titles, movie_vectors=movie_vectors.astype(np.float32),
         user_ids=features.user_ids, user_vectors=user_vectors.astype(np.float32),
+        user_demographics=np.stack([features.users["gender"], ages, features.users["occupation"]], axis=1),
         rated_indptr=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
         rated_movie_rows=features.rating_movie[order].astype(np.int32),
         rated_stars=features.stars[order].astype(np.int8),

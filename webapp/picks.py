@@ -64,11 +64,13 @@ def demo_profile(user_id: int):
     try:
         ratings = recommender.user_ratings(user_id)
         pairs = recommender.for_user(user_id, k=12)
+        gender, age, occupation = recommender.user_demographics(user_id)
     except UnknownUser:
         abort(404)
     best_first = sorted(ratings.items(), key=lambda item: -item[1])[:PROFILE_TOP_RATED * 5]
     candidates = load_movies(movie_id for movie_id, _ in best_first)
     top_rated = sorted(candidates.values(), key=lambda m: (-ratings[m.id], -m.rating_count))[:PROFILE_TOP_RATED]
     picks, = build_card_lists([pairs], also_shown=top_rated)
-    return render_template("picks/profile.html", user_id=user_id, n_ratings=len(ratings),
+    return render_template("picks/profile.html", user_id=user_id, n_ratings=len(ratings), gender=gender, age=age,
+                           occupation=occupation,
                            top_rated=[(m, ratings[m.id]) for m in top_rated], picks=picks)

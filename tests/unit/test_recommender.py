@@ -62,6 +62,13 @@ def test_also_liked_uses_the_fans_favourites(rec):
     assert picks == favourites
 
 
+def test_dataset_users_keep_their_demographics(rec):
+    # tests/factory.py: user u is "FM"[u % 2], age bracket number u % 7, occupation u % 21
+    assert rec.user_demographics(1) == ("M", 18, 1)
+    assert rec.user_demographics(7) == ("M", 1, 7)
+    assert rec.user_demographics(22) == ("F", 18, 1)
+
+
 def test_unknown_ids_raise_specific_errors(rec):
     with pytest.raises(UnknownUser):
         rec.for_user(10**6)

@@ -100,3 +100,6 @@ def test_demo_profile_shows_top_rated_movies_and_model_picks(client, recommender
     assert [ratings[m] for m in shown] == sorted((ratings[m] for m in shown), reverse=True)
     assert ratings[shown[0]] == max(ratings.values())
     assert card_ids(html, "profile-picks") == [m for m, _ in recommender.for_user(user_id, k=12)]
+    gender, age, occupation = recommender.user_demographics(user_id)
+    from webapp.labels import AGE_LABELS, GENDER_LABELS, OCCUPATION_LABELS
+    assert f"{GENDER_LABELS[gender]} · {AGE_LABELS[age]} · {OCCUPATION_LABELS[occupation]}" in html
