@@ -78,12 +78,16 @@ def test_circuit_opens_reports_and_closes_by_itself(gate_spec):
 
 
 def _reserve_many(spec, step, n, out):
-    gate = open_gate(spec)
-    stamps = []
-    for _ in range(n):
-        assert acquire(gate, "pages", step, max_wait=30) == 0.0
-        stamps.append(time.time())
-    out.put(stamps)
+    try:
+        gate = open_gate(spec)
+        stamps = []
+        for _ in range(n):
+            assert acquire(gate, "pages", step, max_wait=30) == 0.0
+            stamps.append(time.time())
+        out.put(stamps)
+    except BaseException as exc:  # the parent reports it instead of waiting for a result that never comes
+        out.put(f"{exc.__class__.__name__}: {exc}")
+        raise
 
 
 def test_acquire_gives_up_rather_than_waiting_too_long(gate_spec):
@@ -102,7 +106,9 @@ def test_processes_sharing_the_gate_never_go_faster_than_the_step(gate_spec):
              for _ in range(3)]
     for p in procs:
         p.start()
-    stamps = sorted(t for _ in procs for t in out.get(timeout=60))
+    results = [out.get(timeout=60) for _ in procs]
+    assert all(isinstance(r, list) for r in results), results
+    stamps = sorted(t for r in results for t in r)
     for p in procs:
         p.join(timeout=10)
     gaps = [b - a for a, b in zip(stamps, stamps[1:])]

@@ -34,6 +34,7 @@ def workers(tmp_path):
     yield start
     for worker in started:
         worker.stop()
+        print(f"---- {worker.name} log (tail) ----\n{worker.log_path.read_text(errors='replace')[-4000:]}")
 
 
 @pytest.fixture
