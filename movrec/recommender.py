@@ -148,8 +148,6 @@ class Recommender:
         finite = np.isfinite(top_scores)
         return np.where(finite, top, -1), top_scores
 
-        return self._as_picks(picks)
-
     def for_new_user(self, gender: str, age: int, occupation: int, ratings: dict[int, float] | None = None,
                      k: int = 10, *, explore: bool = False, top_n: int = 100, seed: int | None = None) -> Picks:
         """Picks for someone the model never saw: their demographic prior, folded in with their ratings."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import signal
 import socket
 import subprocess
@@ -25,13 +24,13 @@ from bs4 import BeautifulSoup
 
 from tests.e2e.system import (TOKEN_VARIABLE, ProcessTree, clean_environment, free_port, port_is_closed, tail,
                               wait_for_http)
+from tests.services import private_redis, throwaway_postgres
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SHAWSHANK = 2  # "Shawshank Redemption, The (1994)" in tests/factory.py, a film the fake Douban knows
 REDIS_DB = 13  # the e2e test's own Redis database number, flushed before and after
-PG_ADMIN = "postgresql://root@127.0.0.1:5432/test"
 
 
 @pytest.fixture
@@ -62,32 +61,15 @@ def douban(tmp_path):
 @pytest.fixture
 def postgres_url():
     """A database of its own on the machine's PostgreSQL, dropped afterwards."""
-    psycopg = pytest.importorskip("psycopg")
-    name = f"movrec_e2e_{secrets.token_hex(4)}"
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL at {PG_ADMIN} is not reachable ({exc}); .ci/run starts it")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"postgresql+psycopg://root@127.0.0.1:5432/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres("movrec_e2e") as url:
+        yield url
 
 
 @pytest.fixture
 def redis_url():
     """The machine's Redis, on this test's own database number, emptied before and after."""
-    redis = pytest.importorskip("redis")
-    url = f"redis://127.0.0.1:6379/{REDIS_DB}"
-    client = redis.Redis.from_url(url, socket_timeout=5)
-    try:
-        client.flushdb()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis at {url} is not reachable ({exc}); .ci/run starts it")
-    yield url
-    client.flushdb()
+    with private_redis(REDIS_DB) as url:
+        yield url
 
 
 def test_embedded_defaults_train_once_then_serve(tree, tmp_path, tiny_dataset_dir, douban):

@@ -2,15 +2,14 @@
 and loaded with the tiny catalogue through the import command's own function."""
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
-import psycopg
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import delete
 
-from tests.web.helpers import PG_ADMIN_URL, pg_url, web_config
+from tests.services import throwaway_postgres
+from tests.web.helpers import web_config
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -21,18 +20,8 @@ def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'movrec.sqlite'}"
         return
-    name = f"movrec_web_{secrets.token_hex(6)}"
-    try:
-        admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {exc}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield pg_url(name)
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres("movrec_web") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +46,6 @@ def web_workdir(tmp_path_factory) -> Path:
 def prepared_database(database_url, web_workdir, tiny_artifacts_dir, tiny_dataset_dir) -> str:
     """The database migrated to head and holding the tiny catalogue."""
     from movrec.dataset import load
-
     from webapp import create_app
     from webapp.catalog_import import import_catalog
     from webapp.extensions import db

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-PG_ADMIN_URL = "postgresql://root@127.0.0.1:5432/test"
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -24,11 +23,6 @@ def web_config(database_url: str, workdir: Path, artifacts: Path, data_dir: Path
     }
     config.update(overrides)
     return config
-
-
-def pg_url(database: str) -> str:
-    """SQLAlchemy URL of a database on the local PostgreSQL (psycopg 3)."""
-    return f"postgresql+psycopg://root@127.0.0.1:5432/{database}"
 
 
 def csrf_token(client, url: str) -> str:

@@ -1,18 +1,15 @@
 """Fixtures of the worker tests: the fake Douban, a dedicated Redis db, throwaway databases, apps on them."""
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
-import psycopg
 import pytest
-import redis
 
+from tests.services import private_redis, throwaway_postgres
 from tests.worker.fake_douban import FakeDouban
 from tests.worker.recordings import fixture_dir
 
-REDIS_URL = "redis://127.0.0.1:6379/5"  # this suite's own db number; only it is ever flushed
-PG_ADMIN_URL = "postgresql://root@127.0.0.1:5432/test"
+REDIS_DB = 5  # this suite's own db number; only it is ever flushed
 
 # Movies the tests put in the catalogue: (MovieLens id, raw title, year, rating count).
 MOVIES = [
@@ -37,35 +34,16 @@ def fake():
 
 @pytest.fixture
 def redis_url():
-    """Redis db 5, emptied before and after the test (skipped, saying why, if Redis is not running)."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.flushdb()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis at {REDIS_URL} is not reachable: {exc}")
-    yield REDIS_URL
-    client.flushdb()
-    client.close()
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    try:
-        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {exc}")
-    return PG_ADMIN_URL
+    """Redis db 5 (this suite's own number), emptied before and after the test."""
+    with private_redis(REDIS_DB) as url:
+        yield url
 
 
 @pytest.fixture
-def pg_url(pg_server):
+def pg_url():
     """A throwaway PostgreSQL database, dropped afterwards."""
-    name = f"movrec_worker_{secrets.token_hex(5)}"
-    with psycopg.connect(pg_server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://root@127.0.0.1:5432/{name}"
-    with psycopg.connect(pg_server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres("movrec_worker") as url:
+        yield url
 
 
 @pytest.fixture
