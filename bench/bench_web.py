@@ -21,7 +21,6 @@ wrk does not count); RSS of each web worker from /proc after the runs. Prints a 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import secrets
@@ -135,9 +134,12 @@ class Bench:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=self.args.duration + 60, check=True)
         time.sleep(0.5)  # the workers' last access-log lines
         statuses = self.statuses_since_last()
+        measured = parse_wrk(done.stdout)
+        logged = sum(statuses.values())
+        if logged < measured["requests"]:  # every answer wrk counted must be in the access log
+            raise RuntimeError(f"{endpoint}: wrk counted {measured['requests']} answers, the access log {logged}")
         run = Run(endpoint=endpoint, url=path, statuses=dict(statuses),
-                  non_200=sum(n for s, n in statuses.items() if s != "200"), load_before=load,
-                  **parse_wrk(done.stdout))
+                  non_200=sum(n for s, n in statuses.items() if s != "200"), load_before=load, **measured)
         print(f"  {endpoint:<44} {run.requests_per_s:8.0f} req/s  p50 {run.p50_ms:6.2f} ms  "
               f"p99 {run.p99_ms:6.2f} ms  non-200 {run.non_200}  socket errors {run.socket_errors}  "
               f"(load {load:.1f})", flush=True)
