@@ -124,13 +124,13 @@ class Recommender:
             ranked, scores = self._favourite_rows[fans], self._favourite_scores[fans]
         else:
             ranked, scores = self._favourites(fans, k + 1)
-        lists = [[(int(m), float(score)) for m, score in zip(fan_rows, fan_scores) if m not in (row, -1)][:k]
-                 for fan_rows, fan_scores in zip(ranked, scores)]
         picks: dict[int, float] = {}
+        favourites = [[(m, score) for m, score in zip(fan_rows, fan_scores) if m != row and m >= 0][:k]
+                      for fan_rows, fan_scores in zip(ranked.tolist(), scores.tolist())]
         for choice in range(k):
-            for favourites in lists:
-                if choice < len(favourites):
-                    movie, score = favourites[choice]
+            for fan_favourites in favourites:
+                if choice < len(fan_favourites):
+                    movie, score = fan_favourites[choice]
                     picks.setdefault(movie, score)
                     if len(picks) == k:
                         return self._as_picks(picks)

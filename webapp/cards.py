@@ -31,12 +31,14 @@ def load_movies(movie_ids: Iterable[int]) -> dict[int, Movie]:
 
 def build_card_lists(lists: Sequence[Sequence[tuple[int, float | None]]],
                      because: dict[int, int | None] | None = None,
-                     also_shown: Iterable[Movie] = ()) -> list[list[Card]]:
-    """Cards for several `(movie_id, score)` lists in one query; `because` maps a pick to the movie
-    explaining it. Missing Douban info of every card and of `also_shown` is requested in one call."""
+                     also_shown: Iterable[Movie] = (), movies: dict[int, Movie] | None = None) -> list[list[Card]]:
+    """Cards for several `(movie_id, score)` lists in one query (none when `movies` already holds them);
+    `because` maps a pick to the movie explaining it. Missing Douban info of every card and of
+    `also_shown` is requested in one call."""
     because = because or {}
-    wanted = {mid for pairs in lists for mid, _ in pairs} | {b for b in because.values() if b is not None}
-    movies = load_movies(wanted)
+    if movies is None:
+        wanted = {mid for pairs in lists for mid, _ in pairs} | {b for b in because.values() if b is not None}
+        movies = load_movies(wanted)
     cards = [[Card(movies[mid], None if score is None else float(score), movies.get(because.get(mid)))
               for mid, score in pairs if mid in movies] for pairs in lists]
     ask_for_missing_info([*also_shown, *(card.movie for row in cards for card in row)])
@@ -69,6 +71,11 @@ def _due(info: MovieInfo | None, now: datetime) -> bool:
 _info = MovieInfo.__table__.c
 _INFO_VERSION = (select(_info.movie_id, _info.updated_at)
                  .where(_info.movie_id.in_(bindparam("ids", expanding=True))).order_by(_info.movie_id))
+
+
+def info_version_of(movies: Iterable[Movie]) -> tuple:
+    """`info_version` of movies already loaded with their info, without asking the database again."""
+    return tuple(sorted((m.id, m.info.updated_at) for m in movies if m.info is not None))
 
 
 def info_version(movie_ids: Sequence[int]) -> tuple:

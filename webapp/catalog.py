@@ -8,11 +8,11 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp import visitor_pages
-from webapp.cards import ask_for_missing_info, build_card_lists, info_version
+from webapp.cards import ask_for_missing_info, build_card_lists, info_version, info_version_of, load_movies
 from webapp.catalog_queries import browse_query, home_rows, years
 from webapp.extensions import db
 from webapp.forms import RatingForm
-from webapp.models import Movie, MovieInfo, Rating
+from webapp.models import MovieInfo, Rating
 from webapp.recommender_cache import get_recommender
 from webapp.user_ratings import picks_for_current_user
 
@@ -67,18 +67,19 @@ def movie(movie_id: int):
     key = visitor_pages.page_key()
     if (cached := visitor_pages.cached_page(key)) is not None:
         return cached
-    movie = db.session.get(Movie, movie_id)
-    if movie is None:
-        abort(404)
     recommender = get_recommender()
     try:
         similar = recommender.similar(movie_id, k=RECOMMENDATIONS)
         also_liked = recommender.also_liked(movie_id, k=RECOMMENDATIONS)
-    except UnknownMovie:  # in the catalogue but unknown to the model (e.g. never rated)
+    except UnknownMovie:  # in the catalogue but unknown to the model (e.g. never rated), or no such movie
         similar, also_liked = [], []
     shown = (movie_id, *(m for m, _ in similar), *(m for m, _ in also_liked))
-    version = info_version(shown) if key else None
-    similar_cards, also_liked_cards = build_card_lists([similar, also_liked], also_shown=[movie])
+    movies = load_movies(shown)  # the movie and every card in one query
+    movie = movies.get(movie_id)
+    if movie is None:
+        abort(404)
+    version = info_version_of(movies.values()) if key else None
+    similar_cards, also_liked_cards = build_card_lists([similar, also_liked], also_shown=[movie], movies=movies)
     my_rating = form = None
     if current_user.is_authenticated:  # visitors get no form, so no session cookie
         my_rating = db.session.scalar(select(Rating.stars).where(Rating.user_id == current_user.id,

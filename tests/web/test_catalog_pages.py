@@ -179,6 +179,17 @@ def test_movie_page_shows_newly_cached_info_on_the_next_load(app, client):
     assert "相似的电影" in client.get("/movies/2").get_data(as_text=True)
 
 
+def test_version_of_loaded_movies_matches_the_version_query(app):
+    """A movie page takes its cache version from the rows it loaded; a later hit checks it with the query."""
+    from webapp.cards import info_version, info_version_of, load_movies
+
+    cache_info(app, 3, title_zh="三")
+    cache_info(app, 5, title_zh="五")
+    with app.app_context():
+        ids = [3, 4, 5, 6]
+        assert info_version_of(load_movies(ids).values()) == info_version(ids) != ()
+
+
 def test_visitors_pages_are_kept_apart_by_language_and_from_signed_in_users(client):
     assert "Similar movies" in client.get("/movies/2").get_data(as_text=True)
     assert "相似电影" in client.get("/movies/2", headers={"Accept-Language": "zh"}).get_data(as_text=True)
