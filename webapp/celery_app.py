@@ -31,6 +31,10 @@ def celery_config(app: Flask) -> dict:
             "douban-backfill": {"task": BACKFILL_TASK, "schedule": float(app.config.get("DOUBAN_BACKFILL_EVERY", 120))},
         },
         "broker_connection_retry_on_startup": True,
+        # One event per line as key=value pairs, like gunicorn's logs (gunicorn.conf.py).
+        "worker_log_format": "%(asctime)s level=%(levelname)s logger=%(name)s pid=%(process)d %(message)s",
+        "worker_task_log_format": ("%(asctime)s level=%(levelname)s logger=%(name)s pid=%(process)d "
+                                   "task=%(task_name)s task_id=%(task_id)s %(message)s"),
     }
     config = {**defaults, **app.config.get("CELERY", {})}
     if str(config.get("broker_url", "")).startswith(("redis://", "rediss://")):
