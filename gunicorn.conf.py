@@ -13,8 +13,7 @@ import os
 
 # One BLAS thread per worker, set before any worker imports numpy: several workers each running a BLAS
 # thread per core fight over the cores, and a recommendation page gets ~10x slower (shared/MEASURED.md).
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
+import webapp.single_thread_blas  # noqa: E402,F401  (sets the variables; the workers inherit them)
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))

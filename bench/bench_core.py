@@ -8,12 +8,10 @@ Query latencies are measured with one BLAS thread, as the web workers run.
 
 from __future__ import annotations
 
-import os
-
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import webapp.single_thread_blas  # noqa: F401  (one BLAS thread, as the web workers run; before numpy)
 
 import argparse  # noqa: E402
+import os  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402

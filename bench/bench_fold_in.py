@@ -10,12 +10,10 @@ ridge weights lambda. Writes bench/results/fold_in.json and the `fold_in` sectio
 
 from __future__ import annotations
 
-import os
-
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import webapp.single_thread_blas  # noqa: F401  (one BLAS thread, as the web workers run; before numpy)
 
 import argparse  # noqa: E402
+import os  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 from dataclasses import replace  # noqa: E402
