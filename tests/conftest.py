@@ -1,4 +1,5 @@
-"""Fixtures shared by every test folder: a generated dataset and artifacts trained on it."""
+"""Fixtures several test folders need: a generated dataset and artifacts trained on it, the genuine
+MovieLens copies, the machine's PostgreSQL and Redis, and the local fake Douban."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.factory import write_ml1m
+from tests.services import private_redis, throwaway_postgres
+from tests.worker.fake_douban import FakeDouban
+from tests.worker.recordings import fixture_dir
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_DATA = SHARED / "data"
+REDIS_DB = 5  # the suites' own Redis db number; only it is ever flushed (the e2e test has its own)
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +48,32 @@ def _no_dataset_env(monkeypatch):
     """Tests never pick up a developer's MOVREC_DATA_DIR by accident."""
     if "MOVREC_DATA_DIR" in os.environ:
         monkeypatch.delenv("MOVREC_DATA_DIR")
+
+
+@pytest.fixture
+def redis_url():
+    """Redis db 5 (the suites' own number), emptied before and after the test."""
+    with private_redis(REDIS_DB) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url():
+    """A throwaway PostgreSQL database, dropped afterwards."""
+    with throwaway_postgres("movrec_worker") as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    """A SQLite file of this test's own."""
+    return f"sqlite:///{tmp_path / 'movrec.sqlite'}"
+
+
+@pytest.fixture
+def fake():
+    """A fresh fake Douban on a loopback port (the recordings must be present)."""
+    fixture_dir()
+    server = FakeDouban().start()
+    yield server
+    server.stop()

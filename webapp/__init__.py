@@ -10,7 +10,7 @@ import click
 from flask import Flask
 
 from webapp.config import from_environment, require_secret
-from webapp.converters import IdConverter
+from webapp.views import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +41,7 @@ def _load_recommender(app: Flask) -> None:
     """Load the model's artifacts now rather than in the first request, if they exist yet."""
     from movrec.artifacts import REQUIRED
 
-    from webapp.recommender_cache import get_recommender
+    from webapp.services.recommender import get_recommender
 
     if all((Path(app.config["MOVREC_ARTIFACTS"]) / name).is_file() for name in REQUIRED):
         with app.app_context():
@@ -57,9 +57,9 @@ def _serving() -> bool:
 def _init_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
-    from webapp.celery_app import celery_init_app
+    from webapp.douban.celery_app import celery_init_app
     from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from webapp.i18n import select_locale
+    from webapp.site.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
@@ -74,12 +74,12 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from webapp.accounts import bp as accounts_bp
-    from webapp.admin import bp as admin_bp
-    from webapp.api import bp as api_bp
-    from webapp.catalog import bp as catalog_bp
+    from webapp.views.accounts import bp as accounts_bp
+    from webapp.views.admin import bp as admin_bp
+    from webapp.views.api import bp as api_bp
+    from webapp.views.catalog import bp as catalog_bp
     from webapp.cli import movrec_cli
-    from webapp.picks import bp as picks_bp
+    from webapp.views.picks import bp as picks_bp
 
     for blueprint in (catalog_bp, accounts_bp, picks_bp, api_bp, admin_bp):
         app.register_blueprint(blueprint)
@@ -87,10 +87,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from webapp.errors import register_error_handlers
-    from webapp.i18n import vary_on_language
-    from webapp.security import add_security_headers
-    from webapp.templating import register_template_helpers
+    from webapp.views.errors import register_error_handlers
+    from webapp.site.i18n import vary_on_language
+    from webapp.site.security import add_security_headers
+    from webapp.site.templating import register_template_helpers
 
     app.after_request(add_security_headers)
     app.after_request(vary_on_language)

@@ -1,14 +1,18 @@
-"""The `flask movrec ...` command group."""
+"""The `flask movrec ...` commands: import the catalogue, queue Douban fetches by hand."""
+from __future__ import annotations
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from movrec import dataset
+from sqlalchemy import select
 
-from webapp.catalog_import import import_catalog
-from webapp.cli_scrape import scrape
+from webapp.douban.enqueue import BACKFILL_QUEUE, INTERACTIVE_QUEUE, due_movie_ids, enqueue
+from webapp.extensions import db
+from webapp.models import Movie
+from webapp.services.catalog import import_catalog
 
 movrec_cli = AppGroup("movrec", help="movrec maintenance commands.")
-movrec_cli.add_command(scrape)
 
 
 @movrec_cli.command("import")
@@ -20,3 +24,24 @@ def import_command(data_dir: str | None) -> None:
     click.echo(ds.summary())
     result = import_catalog(ds)
     click.echo(f"movies: {result.added} added, {result.updated} updated, {result.unchanged} unchanged")
+
+
+@movrec_cli.command("scrape")
+@click.option("--movie", "movie_ids", type=int, multiple=True, help="This movie (repeatable), now, even if cached.")
+@click.option("--missing", "mode", flag_value="missing", default=True,
+              help="Movies without info or due a retry (the default).")
+@click.option("--all", "mode", flag_value="all", help="Every movie, cached or not (a full refresh).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many, most rated first.")
+def scrape(movie_ids: tuple[int, ...], mode: str, limit: int | None) -> None:
+    """Queue Douban info fetches: single movies on the interactive queue, bulk on the backfill queue."""
+    if movie_ids:
+        ids, queue, force = list(movie_ids), INTERACTIVE_QUEUE, True
+    elif mode == "all":
+        query = select(Movie.id).order_by(Movie.rating_count.desc(), Movie.id).limit(limit)
+        ids, queue, force = list(db.session.scalars(query)), BACKFILL_QUEUE, True
+    else:
+        ids, queue, force = due_movie_ids(limit or 1_000_000), BACKFILL_QUEUE, False
+    sent, error = enqueue(ids, queue, force=force)
+    click.echo(f"queued {len(sent)} of {len(ids)} movies on {queue}")
+    if error is not None:
+        raise click.ClickException(f"broker unavailable: {error}")

@@ -18,14 +18,14 @@ from flask import current_app
 
 from webapp.extensions import db
 from webapp.models import Movie, utcnow
-from webapp.scrape_gate import gate_for
-from webapp.scraping import BACKFILL_TASK, FETCH_TASK, INTERACTIVE_QUEUE, due_movie_ids, request_info
+from webapp.douban.gate import gate_for
+from webapp.douban.enqueue import BACKFILL_TASK, FETCH_TASK, INTERACTIVE_QUEUE, due_movie_ids, request_info
 from worker import cache
 from worker.client import DOUBAN_CIRCUIT, DoubanClient, Postpone, Transient
 from worker.douban import Blocked, DoubanError
 from worker.lookup import enrich, fetch_poster, find
-from worker.settings import DoubanSettings
-from worker.titles import parse_movielens_title
+from webapp.douban.settings import DoubanSettings
+from worker.matching import parse_movielens_title
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5

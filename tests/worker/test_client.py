@@ -5,12 +5,12 @@ import time
 
 import pytest
 
-from webapp.scrape_gate import RedisGate
+from webapp.douban.gate import RedisGate
 from worker.client import DoubanClient, Postpone, SubjectUnavailable, Transient
 from worker.douban import Blocked
 from worker.lookup import enrich, fetch_poster, find
-from worker.settings import DoubanSettings
-from worker.titles import parse_movielens_title
+from webapp.douban.settings import DoubanSettings
+from worker.matching import parse_movielens_title
 
 
 @pytest.fixture

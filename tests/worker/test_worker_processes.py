@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.worker.conftest import make_app, worker_env
+from tests.worker_setup import app_from_env, worker_env
 from tests.worker.processes import REPO, BeatProcess, WorkerProcess, wait_until
 from webapp.extensions import db
 from webapp.models import MovieInfo
-from webapp.scrape_gate import gate_for
-from webapp.scraping import request_info
+from webapp.douban.gate import gate_for
+from webapp.douban.enqueue import request_info
 
 pytestmark = pytest.mark.slow
 FLASK = str(Path(sys.executable).with_name("flask"))
@@ -41,7 +41,7 @@ def workers(tmp_path):
 def redis_setup(fake, tmp_path, redis_url, pg_url):
     """``(env, app)`` for the production-like set-up: PostgreSQL, Redis broker and gate."""
     env = worker_env(pg_url, fake, tmp_path, redis_url)
-    app = make_app(env, tmp_path)
+    app = app_from_env(env, tmp_path)
     yield env, app
     with app.app_context():
         db.session.remove()
@@ -164,7 +164,7 @@ def test_a_worker_killed_mid_task_leaves_it_to_be_redone_once(redis_setup, worke
 def test_embedded_setup_sqlite_broker_and_database_gate(fake, tmp_path, workers):
     env = worker_env(f"sqlite:///{tmp_path / 'movrec.sqlite'}", fake, tmp_path, None,
                      CELERY_BROKER_URL=f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
-    app = make_app(env, tmp_path)
+    app = app_from_env(env, tmp_path)
     workers(env)
     enqueue(app, [1, 6])
     done = wait_until(settled(app, [1, 6]), 40, message="rows settled")

@@ -1,0 +1,116 @@
+"""The shared rate limiter and circuits, on the real Redis and on the database (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+import pytest
+from sqlalchemy import create_engine
+
+from webapp.extensions import db
+from webapp.douban.gate import RedisGate, ScrapeGate, SqlGate, acquire
+
+
+def _sql_gate(url: str) -> SqlGate:
+    engine = create_engine(url)
+    db.metadata.create_all(engine, tables=[ScrapeGate.__table__])
+    return SqlGate(engine)
+
+
+@pytest.fixture(params=["redis", "sqlite", "postgresql"])
+def gate_spec(request, tmp_path):
+    """``(kind, url)`` of a fresh gate store."""
+    if request.param == "redis":
+        return "redis", request.getfixturevalue("redis_url")
+    if request.param == "sqlite":
+        return "sql", f"sqlite:///{tmp_path / 'gate.sqlite'}"
+    return "sql", request.getfixturevalue("pg_url")
+
+
+def open_gate(spec):
+    kind, url = spec
+    return RedisGate(url) if kind == "redis" else _sql_gate(url)
+
+
+def test_one_request_per_step_per_bucket(gate_spec):
+    gate = open_gate(gate_spec)
+    assert gate.try_acquire("pages", 0.5) == 0.0
+    wait = gate.try_acquire("pages", 0.5)
+    assert 0.4 < wait <= 0.5
+    assert gate.try_acquire("images", 0.5) == 0.0  # buckets are separate
+    time.sleep(wait)
+    assert gate.try_acquire("pages", 0.5) == 0.0
+
+
+def test_a_refusal_takes_nothing(gate_spec):
+    gate = open_gate(gate_spec)
+    gate.try_acquire("pages", 0.4)
+    for _ in range(5):
+        assert gate.try_acquire("pages", 10) > 0  # refused asks do not push the next permission further
+    time.sleep(0.45)
+    assert gate.try_acquire("pages", 0.4) == 0.0
+
+
+def test_rate_counts_requests_in_the_window(gate_spec):
+    gate = open_gate(gate_spec)
+    assert gate.rate("pages").count == 0
+    for _ in range(3):
+        assert gate.try_acquire("pages", 0.01) == 0.0
+        time.sleep(0.02)
+    assert gate.try_acquire("pages", 10) == 0.0
+    assert gate.try_acquire("pages", 10) > 0  # refused: not counted
+    rate = gate.rate("pages")
+    assert rate.count == 4 and 0 < rate.seconds < 1
+
+
+def test_circuit_opens_reports_and_closes_by_itself(gate_spec):
+    gate = open_gate(gate_spec)
+    assert not gate.circuit("douban").is_open
+    gate.open_circuit("douban", 0.6, "HTTP 403")
+    state = gate.circuit("douban")
+    assert state.is_open and state.reason == "HTTP 403" and 0 < state.remaining <= 0.6
+    assert not gate.circuit("images").is_open
+    time.sleep(0.7)
+    assert not gate.circuit("douban").is_open
+    gate.open_circuit("douban", 60, "again")
+    gate.close_circuit("douban")
+    assert not gate.circuit("douban").is_open
+
+
+def _reserve_many(spec, step, n, out):
+    try:
+        gate = open_gate(spec)
+        stamps = []
+        for _ in range(n):
+            assert acquire(gate, "pages", step, max_wait=30) == 0.0
+            stamps.append(time.time())
+        out.put(stamps)
+    except BaseException as exc:  # the parent reports it instead of waiting for a result that never comes
+        out.put(f"{exc.__class__.__name__}: {exc}")
+        raise
+
+
+def test_acquire_gives_up_rather_than_waiting_too_long(gate_spec):
+    gate = open_gate(gate_spec)
+    assert acquire(gate, "pages", 5) == 0.0
+    started = time.monotonic()
+    assert 4 < acquire(gate, "pages", 5, max_wait=1) <= 5
+    assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.slow
+def test_processes_sharing_the_gate_never_go_faster_than_the_step(gate_spec):
+    step, per_process = 0.2, 3
+    out = multiprocessing.get_context("spawn").Queue()
+    procs = [multiprocessing.get_context("spawn").Process(target=_reserve_many, args=(gate_spec, step, per_process, out))
+             for _ in range(3)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=60) for _ in procs]
+    assert all(isinstance(r, list) for r in results), results
+    stamps = sorted(t for r in results for t in r)
+    for p in procs:
+        p.join(timeout=10)
+    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    assert len(stamps) == 3 * per_process
+    assert min(gaps) >= step - 0.03, gaps  # 30 ms of slack: the stamp is taken after the permission

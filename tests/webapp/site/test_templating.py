@@ -1,0 +1,22 @@
+"""The directly formatted URLs of card lists agree with Flask's routing, mounted or not."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from flask import url_for
+
+from webapp.models import Movie, MovieInfo
+from webapp.site.templating import movie_url, poster_url
+
+
+@pytest.mark.parametrize("script_root", ["", "/site"])
+def test_card_urls_match_url_for(app, script_root):
+    fetched = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+    movie = Movie(id=42, title="x", raw_title="x", genres="")
+    movie.info = MovieInfo(movie_id=42, status="ok", poster_path="42.jpg", fetched_at=fetched)
+    with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+        assert movie_url(42) == url_for("catalog.movie", movie_id=42)
+        assert poster_url(movie) == url_for("catalog.poster", movie_id=42, v=int(fetched.timestamp()))
+        movie.info.poster_path = None
+        assert poster_url(movie) is None

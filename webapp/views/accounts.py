@@ -1,0 +1,142 @@
+"""Accounts: register, onboarding, sign in/out, language choice."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp.services.cards import ask_for_missing_info, load_movies
+from webapp.extensions import db, limiter, login_manager
+from webapp.views.forms import ConfirmForm, LoginForm, RegisterForm
+from webapp.site.i18n import LANGUAGE_COOKIE
+from webapp.models import Rating, User
+from webapp.services.recommender import get_recommender
+from webapp.site.security import safe_next
+
+bp = Blueprint("accounts", __name__)
+
+# A dummy hash to compare against when the username is unknown, so both cases take the same time.
+_UNKNOWN_USER_HASH = generate_password_hash("movrec-unknown-user")
+ONBOARDING_MOVIES = 30
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the account for the id in the session."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _account_key() -> str:
+    return "account:" + request.form.get("username", "").strip().lower()
+
+
+def _failed(response) -> bool:
+    # A successful sign-in redirects; only failures count towards the limits.
+    return response.status_code != 302
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create an account, sign it in, and continue to onboarding."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        taken = db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower()))
+        if taken is None:
+            user = User(username=username, password_hash=generate_password_hash(form.password.data),
+                        gender=form.gender.data, age=form.age.data, occupation=form.occupation.data)
+            db.session.add(user)
+            try:
+                db.session.commit()
+            except IntegrityError:  # lost a race for the same name
+                db.session.rollback()
+            else:
+                login_user(user)
+                return redirect(url_for("accounts.welcome"))
+        form.username.errors.append(_("This username is taken."))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], deduct_when=_failed,
+               key_func=_account_key)
+def login():
+    """Sign in; failed attempts are rate limited per IP address and per account."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(func.lower(User.username) == form.username.data.strip().lower()))
+        password_ok = check_password_hash(user.password_hash if user else _UNKNOWN_USER_HASH, form.password.data)
+        if user is not None and password_ok:
+            login_user(user)
+            return redirect(safe_next(url_for("catalog.home")))
+        form.password.errors.append(_("Wrong username or password."))
+    return render_template("accounts/login.html", form=form, next=safe_next(""))
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """GET asks for confirmation; POST (with CSRF token) signs out."""
+    form = ConfirmForm()
+    if not current_user.is_authenticated:
+        return redirect(url_for("catalog.home"))
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("You are signed out."), "info")
+        return redirect(url_for("catalog.home"))
+    return render_template("accounts/logout.html", form=form)
+
+
+@bp.route("/welcome", methods=["GET", "POST"])
+@login_required
+def welcome():
+    """Onboarding: rate some well-known movies spanning tastes, all in one submit; skippable."""
+    form = ConfirmForm()
+    movie_ids = get_recommender().onboarding(k=ONBOARDING_MOVIES)
+    movies = load_movies(movie_ids)
+    shown = [movies[i] for i in movie_ids if i in movies]
+    if form.validate_on_submit():
+        stars = _onboarding_stars([m.id for m in shown])
+        _save_ratings(current_user.id, stars)
+        if stars:
+            flash(ngettext("Thanks! Your picks now use your rating.",
+                           "Thanks! Your picks now use your %(num)d ratings.", len(stars)), "info")
+        return redirect(url_for("picks.my_picks"))
+    ask_for_missing_info(shown)
+    return render_template("accounts/welcome.html", form=form, movies=shown)
+
+
+def _onboarding_stars(movie_ids: list[int]) -> dict[int, int]:
+    """The submitted `stars-<id>` values for the offered movies; anything but 1-5 or blank is a 400."""
+    stars = {}
+    for movie_id in movie_ids:
+        value = request.form.get(f"stars-{movie_id}", "")
+        if value == "":
+            continue
+        if value not in {"1", "2", "3", "4", "5"}:
+            abort(400)
+        stars[movie_id] = int(value)
+    return stars
+
+
+def _save_ratings(user_id: int, stars: dict[int, int]) -> None:
+    existing = {r.movie_id: r for r in db.session.scalars(
+        select(Rating).where(Rating.user_id == user_id, Rating.movie_id.in_(stars)))}
+    for movie_id, value in stars.items():
+        if movie_id in existing:
+            existing[movie_id].stars = value
+        else:
+            db.session.add(Rating(user_id=user_id, movie_id=movie_id, stars=value))
+    db.session.commit()
+
+
+@bp.route("/language/<code>")
+def set_language(code: str):
+    """Switch the interface language and remember it in a cookie."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = redirect(safe_next(url_for("catalog.home")))
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

@@ -1,0 +1,77 @@
+"""JSON API: the same recommendations as the pages, and card data for refreshing posters in place."""
+from flask import Blueprint, abort, jsonify, request, url_for
+from movrec.recommender import UnknownMovie, UnknownUser
+
+from webapp.services.cards import Card, build_card_lists, load_movies
+from webapp.services.recommender import get_recommender
+from webapp.site.templating import poster_url
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+DEFAULT_K = 10
+MAX_K = 100
+MAX_CARD_IDS = 100
+
+
+def _k() -> int:
+    raw = request.args.get("k", str(DEFAULT_K))
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_K:
+        abort(400, f"k must be a whole number from 1 to {MAX_K}")
+    return int(raw)
+
+
+def _card_json(card: Card) -> dict:
+    movie, info = card.movie, card.movie.info
+    cached = info is not None and info.is_cached
+    return {
+        "movie_id": movie.id,
+        "title": movie.title,
+        "title_zh": info.title_zh if cached else None,
+        "year": movie.year,
+        "genres": movie.genre_list,
+        "score": card.score,
+        "douban_rating": info.douban_rating if cached else None,
+        "poster_url": poster_url(movie),
+        "url": url_for("catalog.movie", movie_id=movie.id),
+    }
+
+
+def _recommendations(pairs: list[tuple[int, float]]):
+    cards, = build_card_lists([pairs])
+    return jsonify([_card_json(card) for card in cards])
+
+
+@bp.route("/movies/<id:movie_id>/similar")
+def similar(movie_id: int):
+    """Movies like this one (content and taste), best first."""
+    try:
+        return _recommendations(get_recommender().similar(movie_id, k=_k()))
+    except UnknownMovie:
+        abort(404)
+
+
+@bp.route("/movies/<id:movie_id>/also-liked")
+def also_liked(movie_id: int):
+    """Movies liked by the people who liked this one, best first."""
+    try:
+        return _recommendations(get_recommender().also_liked(movie_id, k=_k()))
+    except UnknownMovie:
+        abort(404)
+
+
+@bp.route("/users/<id:user_id>/picks")
+def user_picks(user_id: int):
+    """The model's picks for a MovieLens user of the dataset."""
+    try:
+        return _recommendations(get_recommender().for_user(user_id, k=_k()))
+    except UnknownUser:
+        abort(404)
+
+
+@bp.route("/movies/cards")
+def cards():
+    """Current card data (poster, Chinese title) for `ids=1,2,3`; the page script polls this."""
+    raw = [part for part in request.args.get("ids", "").split(",") if part]
+    if not raw or len(raw) > MAX_CARD_IDS or not all(part.isascii() and part.isdigit() for part in raw):
+        abort(400, f"ids must be 1 to {MAX_CARD_IDS} comma-separated movie ids")
+    movies = load_movies(int(part) for part in raw)
+    return jsonify([_card_json(Card(movies[i])) for i in dict.fromkeys(int(p) for p in raw) if i in movies])

@@ -1,0 +1,129 @@
+"""The catalogue: home, browsing and search, movie pages, posters, the model page, health check."""
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask_login import current_user
+from movrec.artifacts import LOSS_CURVE, ArtifactsError
+from movrec.dataset import GENRES
+from movrec.recommender import UnknownMovie
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from webapp.services import page_cache
+from webapp.services.cards import ask_for_missing_info, build_card_lists, info_version, info_version_of, load_movies
+from webapp.services.catalog import browse_query, home_rows, years
+from webapp.extensions import db
+from webapp.views.forms import RatingForm
+from webapp.models import MovieInfo, Rating
+from webapp.services.recommender import get_recommender
+from webapp.services.ratings import picks_for_current_user
+
+bp = Blueprint("catalog", __name__)
+bp.record_once(lambda state: page_cache.init_app(state.app))
+TOP_MOVIES = 12
+PER_GENRE = 8
+RECOMMENDATIONS = 10
+DEMO_PROFILES = 8
+POSTER_MAX_AGE = 30 * 24 * 3600
+MAX_PAGE = 10_000
+
+
+@bp.route("/")
+def home():
+    """Search box; the signed-in user's picks, else the best-liked movies and a row per genre."""
+    key = page_cache.page_key()
+    if (cached := page_cache.cached_page(key)) is not None:
+        return cached
+    top_ids, genre_ids = home_rows(GENRES, TOP_MOVIES, PER_GENRE)
+    shown = tuple(dict.fromkeys([*top_ids, *(i for ids in genre_ids.values() for i in ids)]))
+    version = info_version(shown) if key else None
+    genres = list(genre_ids)
+    top, *genre_rows = build_card_lists([[(i, None) for i in top_ids]] +
+                                        [[(i, None) for i in genre_ids[g]] for g in genres])
+    picks = picks_for_current_user() if current_user.is_authenticated else None
+    demo_users = [int(u) for u in get_recommender().user_ids[:DEMO_PROFILES]]
+    body = render_template("catalog/home.html", picks=picks, top=top, genre_rows=list(zip(genres, genre_rows)),
+                           demo_users=demo_users)
+    page_cache.store_page(key, shown, version, body)
+    return body
+
+
+@bp.route("/movies")
+def browse():
+    """Movies by genre, year and title (English, or Chinese once cached), paginated."""
+    genre = request.args.get("genre") or None
+    year = request.args.get("year", type=int)
+    year = year if year is not None and 1800 <= year <= 2100 else None
+    query_text = (request.args.get("q") or "").strip()[:100] or None
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    pagination = db.paginate(browse_query(genre, year, query_text), page=page,
+                             per_page=current_app.config["MOVIES_PER_PAGE"], error_out=False)
+    ask_for_missing_info(pagination.items)
+    return render_template("catalog/browse.html", pagination=pagination, genre=genre, year=year,
+                           q=query_text or "", genres=GENRES, years=years())
+
+
+@bp.route("/movies/<id:movie_id>")
+def movie(movie_id: int):
+    """A movie with its info, ratings, the user's rating widget, similar and also-liked movies."""
+    key = page_cache.page_key()
+    if (cached := page_cache.cached_page(key)) is not None:
+        return cached
+    recommender = get_recommender()
+    try:
+        similar = recommender.similar(movie_id, k=RECOMMENDATIONS)
+        also_liked = recommender.also_liked(movie_id, k=RECOMMENDATIONS)
+    except UnknownMovie:  # in the catalogue but unknown to the model (e.g. never rated), or no such movie
+        similar, also_liked = [], []
+    shown = (movie_id, *(m for m, _ in similar), *(m for m, _ in also_liked))
+    movies = load_movies(shown)  # the movie and every card in one query
+    movie = movies.get(movie_id)
+    if movie is None:
+        abort(404)
+    version = info_version_of(movies.values()) if key else None
+    similar_cards, also_liked_cards = build_card_lists([similar, also_liked], also_shown=[movie], movies=movies)
+    my_rating = form = None
+    if current_user.is_authenticated:  # visitors get no form, so no session cookie
+        my_rating = db.session.scalar(select(Rating.stars).where(Rating.user_id == current_user.id,
+                                                                 Rating.movie_id == movie_id))
+        form = RatingForm(stars=my_rating)
+    body = render_template("catalog/movie.html", movie=movie, similar=similar_cards, also_liked=also_liked_cards,
+                           my_rating=my_rating, form=form)
+    page_cache.store_page(key, shown, version, body)
+    return body
+
+
+@bp.route("/posters/<id:movie_id>")
+def poster(movie_id: int):
+    """The movie's poster from the site's own storage (404 until the worker has stored one)."""
+    info = db.session.get(MovieInfo, movie_id)
+    if info is None or not info.poster_path:
+        abort(404)
+    return send_from_directory(current_app.config["POSTER_DIR"], info.poster_path, max_age=POSTER_MAX_AGE)
+
+
+@bp.route("/model")
+def model():
+    """About the model: its metrics and loss curve."""
+    recommender = get_recommender()
+    has_curve = (recommender.artifacts_dir / LOSS_CURVE).is_file()
+    return render_template("catalog/model.html", metrics=recommender.metrics, has_curve=has_curve)
+
+
+@bp.route("/model/loss-curve.png")
+def loss_curve():
+    """The training loss-curve image from the artifacts directory."""
+    return send_from_directory(get_recommender().artifacts_dir, LOSS_CURVE, max_age=3600)
+
+
+@bp.route("/healthz")
+def healthz():
+    """Readiness: 200 `{"status": "ok"}` when the database answers and the model's artifacts are loaded,
+    else 503 saying which is missing."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return {"status": "error", "database": "unreachable"}, 503
+    try:
+        get_recommender()
+    except ArtifactsError:
+        return {"status": "error", "artifacts": "missing"}, 503
+    return {"status": "ok"}

@@ -1,0 +1,76 @@
+"""Personal recommendations: my picks, my ratings, rating a movie, and the dataset's demo profiles."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from movrec.recommender import UnknownUser
+from sqlalchemy import select
+
+from webapp.services.cards import build_card_lists, load_movies
+from webapp.extensions import db
+from webapp.views.forms import RatingForm
+from webapp.models import Movie, Rating
+from webapp.services.recommender import get_recommender
+from webapp.site.security import safe_next
+from webapp.services.ratings import picks_for_current_user, rated_movies
+
+bp = Blueprint("picks", __name__)
+PROFILE_TOP_RATED = 12
+
+
+@bp.route("/picks")
+@login_required
+def my_picks():
+    """The signed-in user's picks, refreshed from their ratings on every load."""
+    return render_template("picks/picks.html", picks=picks_for_current_user())
+
+
+@bp.route("/ratings")
+@login_required
+def my_ratings():
+    """The signed-in user's ratings, each changeable and removable."""
+    return render_template("picks/ratings.html", ratings=rated_movies(current_user.id), form=RatingForm())
+
+
+@bp.route("/movies/<id:movie_id>/rate", methods=["POST"])
+@login_required
+def rate(movie_id: int):
+    """Save (1-5 `stars`) or remove (`delete`) the user's rating; anything else is a 400."""
+    if db.session.get(Movie, movie_id) is None:
+        abort(404)
+    form = RatingForm()
+    existing = db.session.scalar(select(Rating).where(Rating.user_id == current_user.id,
+                                                      Rating.movie_id == movie_id))
+    if form.delete.data:
+        if existing is not None:
+            db.session.delete(existing)
+            db.session.commit()
+        flash(_("Rating removed."), "info")
+    elif form.validate():
+        if existing is None:
+            db.session.add(Rating(user_id=current_user.id, movie_id=movie_id, stars=form.stars.data))
+        else:
+            existing.stars = form.stars.data
+        db.session.commit()
+        flash(_("Rating saved. Your picks are updated."), "info")
+    else:
+        abort(400)
+    return redirect(safe_next(url_for("catalog.movie", movie_id=movie_id)))
+
+
+@bp.route("/users/<id:user_id>")
+def demo_profile(user_id: int):
+    """A MovieLens user of the dataset: their top-rated movies and the model's picks for them."""
+    recommender = get_recommender()
+    try:
+        ratings = recommender.user_ratings(user_id)
+        pairs = recommender.for_user(user_id, k=12)
+        gender, age, occupation = recommender.user_demographics(user_id)
+    except UnknownUser:
+        abort(404)
+    best_first = sorted(ratings.items(), key=lambda item: -item[1])[:PROFILE_TOP_RATED * 5]
+    candidates = load_movies(movie_id for movie_id, _ in best_first)
+    top_rated = sorted(candidates.values(), key=lambda m: (-ratings[m.id], -m.rating_count))[:PROFILE_TOP_RATED]
+    picks, = build_card_lists([pairs], also_shown=top_rated)
+    return render_template("picks/profile.html", user_id=user_id, n_ratings=len(ratings), gender=gender, age=age,
+                           occupation=occupation,
+                           top_rated=[(m, ratings[m.id]) for m in top_rated], picks=picks)
