@@ -15,9 +15,9 @@ from urllib.parse import urljoin
 import requests
 
 from webapp.douban.gate import acquire
+from webapp.douban.settings import DoubanSettings
 from worker import challenge
 from worker.douban import Blocked, DoubanError, DoubanRecord, parse_search, parse_subject, parse_suggest
-from webapp.douban.settings import DoubanSettings
 
 USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/140.0.0.0 Safari/537.36")

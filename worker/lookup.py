@@ -6,8 +6,8 @@ import logging
 
 from worker.client import DoubanClient, Postpone, SubjectUnavailable, Transient
 from worker.douban import Blocked, DoubanRecord, ParseError, SubjectGone
-from worker.posters import NotAnImage, large_url, store_poster
 from worker.matching import MovieTitle, choose, search_queries
+from worker.posters import NotAnImage, large_url, store_poster
 
 log = logging.getLogger(__name__)
 MAX_SEARCHES = 2

@@ -16,15 +16,15 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
 
+from webapp.douban.enqueue import BACKFILL_TASK, FETCH_TASK, INTERACTIVE_QUEUE, due_movie_ids, request_info
+from webapp.douban.gate import gate_for
+from webapp.douban.settings import DoubanSettings
 from webapp.extensions import db
 from webapp.models import Movie, utcnow
-from webapp.douban.gate import gate_for
-from webapp.douban.enqueue import BACKFILL_TASK, FETCH_TASK, INTERACTIVE_QUEUE, due_movie_ids, request_info
 from worker import cache
 from worker.client import DOUBAN_CIRCUIT, DoubanClient, Postpone, Transient
 from worker.douban import Blocked, DoubanError
 from worker.lookup import enrich, fetch_poster, find
-from webapp.douban.settings import DoubanSettings
 from worker.matching import parse_movielens_title
 
 log = logging.getLogger(__name__)

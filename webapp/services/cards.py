@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
+from webapp.douban.enqueue import REQUEUE_AFTER, request_info
 from webapp.extensions import db
 from webapp.models import FINAL_INFO_STATUSES, Movie, MovieInfo, as_utc, utcnow
-from webapp.douban.enqueue import REQUEUE_AFTER, request_info
 
 
 @dataclass(frozen=True)

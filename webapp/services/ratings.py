@@ -3,9 +3,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from webapp.services.cards import Card, build_card_lists
 from webapp.extensions import db
 from webapp.models import Rating
+from webapp.services.cards import Card, build_card_lists
 from webapp.services.recommender import get_recommender
 
 

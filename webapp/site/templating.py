@@ -2,9 +2,9 @@
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 
+from webapp.models import Movie
 from webapp.site.i18n import HTML_LANG
 from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, OCCUPATION_LABELS, genre_label
-from webapp.models import Movie
 
 
 # Card lists build two URLs per movie; formatting them directly is ~20x cheaper than url_for and

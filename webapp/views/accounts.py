@@ -1,18 +1,21 @@
-"""Accounts: register, onboarding, sign in/out, language choice."""
+"""Accounts: register, onboarding, sign in/out, language choice, and their forms."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Regexp
 
-from webapp.services.cards import ask_for_missing_info, load_movies
 from webapp.extensions import db, limiter, login_manager
-from webapp.views.forms import ConfirmForm, LoginForm, RegisterForm
-from webapp.site.i18n import LANGUAGE_COOKIE
 from webapp.models import Rating, User
+from webapp.services.cards import ask_for_missing_info, load_movies
 from webapp.services.recommender import get_recommender
+from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, LANGUAGE_COOKIE, OCCUPATION_LABELS
 from webapp.site.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -20,6 +23,38 @@ bp = Blueprint("accounts", __name__)
 # A dummy hash to compare against when the username is unknown, so both cases take the same time.
 _UNKNOWN_USER_HASH = generate_password_hash("movrec-unknown-user")
 ONBOARDING_MOVIES = 30
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class RegisterForm(FlaskForm):
+    """A new account: credentials and the three demographic fields the model knows."""
+
+    username = StringField(_l("Username"), validators=[
+        DataRequired(), Length(min=3, max=40),
+        Regexp(r"^[\w.-]+$", message=_l("Use letters, digits, '.', '-' or '_' only."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
+    confirm = PasswordField(_l("Repeat password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
+    gender = SelectField(_l("Gender"), choices=_choices(GENDER_LABELS), validators=[InputRequired()])
+    age = SelectField(_l("Age"), coerce=int, choices=_choices(AGE_LABELS), validators=[InputRequired()])
+    occupation = SelectField(_l("Occupation"), coerce=int, choices=_choices(OCCUPATION_LABELS),
+                             validators=[InputRequired()])
+    submit = SubmitField(_l("Create account"))
+
+
+class LoginForm(FlaskForm):
+    """Sign in with username and password."""
+
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    submit = SubmitField(_l("Sign in"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form whose only field is the CSRF token: sign-out and onboarding use it."""
 
 
 @login_manager.user_loader

@@ -7,14 +7,14 @@ from movrec.recommender import UnknownMovie
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.extensions import db
+from webapp.models import MovieInfo, Rating
 from webapp.services import page_cache
 from webapp.services.cards import ask_for_missing_info, build_card_lists, info_version, info_version_of, load_movies
 from webapp.services.catalog import browse_query, home_rows, years
-from webapp.extensions import db
-from webapp.views.forms import RatingForm
-from webapp.models import MovieInfo, Rating
-from webapp.services.recommender import get_recommender
 from webapp.services.ratings import picks_for_current_user
+from webapp.services.recommender import get_recommender
+from webapp.views.picks import RatingForm
 
 bp = Blueprint("catalog", __name__)
 bp.record_once(lambda state: page_cache.init_app(state.app))

@@ -1,20 +1,32 @@
-"""Personal recommendations: my picks, my ratings, rating a movie, and the dataset's demo profiles."""
+"""Personal recommendations: my picks, my ratings, rating a movie (`RatingForm`, also on the movie page),
+and the dataset's demo profiles."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from movrec.recommender import UnknownUser
 from sqlalchemy import select
+from wtforms import IntegerField, SubmitField
+from wtforms.validators import InputRequired, NumberRange
 
-from webapp.services.cards import build_card_lists, load_movies
 from webapp.extensions import db
-from webapp.views.forms import RatingForm
 from webapp.models import Movie, Rating
+from webapp.services.cards import build_card_lists, load_movies
+from webapp.services.ratings import picks_for_current_user, rated_movies
 from webapp.services.recommender import get_recommender
 from webapp.site.security import safe_next
-from webapp.services.ratings import picks_for_current_user, rated_movies
 
 bp = Blueprint("picks", __name__)
 PROFILE_TOP_RATED = 12
+
+
+class RatingForm(FlaskForm):
+    """Rate a movie 1-5, or remove the rating with the `delete` button."""
+
+    stars = IntegerField(_l("Your rating"), validators=[InputRequired(), NumberRange(min=1, max=5)])
+    submit = SubmitField(_l("Save rating"))
+    delete = SubmitField(_l("Remove rating"))
 
 
 @bp.route("/picks")
