@@ -1,16 +1,34 @@
-"""Database models: the catalogue, site accounts, their ratings, and the Douban info cache."""
+"""Database models: the catalogue, site accounts, their ratings, the Douban info cache and its rules
+(the status values, when a movie is due a fetch), and the shared Douban rate-limit state."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (CheckConstraint, ColumnElement, DateTime, Enum, Float, ForeignKey, Integer, SmallInteger, String,
+                        Text, UniqueConstraint, and_, or_)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 
-INFO_STATUSES = ("pending", "ok", "not_found", "error")
-FINAL_INFO_STATUSES = ("ok", "not_found")  # the worker is done with the movie
+# A fetch claimed (queued) longer ago than this is taken as lost (worker gone, message dropped): it is due again.
+REQUEUE_AFTER = timedelta(minutes=30)
+
+
+class InfoStatus(StrEnum):
+    """Where a movie's Douban lookup stands (the values stored in ``movie_info.status``)."""
+
+    PENDING = "pending"      # asked for, no outcome yet
+    OK = "ok"                # found and stored
+    NOT_FOUND = "not_found"  # no Douban subject matches
+    ERROR = "error"          # the last attempt failed
+
+    @property
+    def settled(self) -> bool:
+        """True once the worker is done with the movie (found or not found); pages stop asking for it."""
+        return self in (InfoStatus.OK, InfoStatus.NOT_FOUND)
 
 
 def utcnow() -> datetime:
@@ -48,22 +66,26 @@ class Movie(db.Model):
     def title_zh(self) -> str | None:
         """The cached Chinese title, if the worker found one."""
         info = self.info
-        return info.title_zh if info is not None and info.status == "ok" else None
+        return info.title_zh if info is not None and info.is_cached else None
 
     @property
     def info_pending(self) -> bool:
         """True while the worker has not settled this movie's Douban info (found or not found)."""
-        return self.info is None or self.info.status not in FINAL_INFO_STATUSES
+        return self.info is None or not self.info.status.settled
 
 
 class MovieInfo(db.Model):
     """The Douban cache for one movie: Chinese title, rating, poster file, and the fetch bookkeeping."""
 
     __tablename__ = "movie_info"
-    __table_args__ = (CheckConstraint(f"status IN {INFO_STATUSES!r}", name="status"),)
+    __table_args__ = (CheckConstraint(f"status IN {tuple(s.value for s in InfoStatus)!r}", name="status"),)
 
     movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    # Stored as the plain value (VARCHAR and the check above, no database enum type); read back as InfoStatus.
+    status: Mapped[InfoStatus] = mapped_column(
+        Enum(InfoStatus, native_enum=False, create_constraint=False, length=16,
+             values_callable=lambda statuses: [s.value for s in statuses]),
+        default=InfoStatus.PENDING, index=True)
     douban_id: Mapped[str | None] = mapped_column(String(32))
     title_zh: Mapped[str | None] = mapped_column(String(300))
     original_title: Mapped[str | None] = mapped_column(String(300))
@@ -82,7 +104,34 @@ class MovieInfo(db.Model):
     @property
     def is_cached(self) -> bool:
         """True once the worker has stored this movie's Douban info."""
-        return self.status == "ok"
+        return self.status == InfoStatus.OK
+
+    # The fetch-due rule, in Python for loaded rows and in SQL for queries (``hybrid_method``).
+    @hybrid_method
+    def attempt_due(self, now: datetime) -> bool:
+        """True when the row's next attempt time has come, or none is set."""
+        next_attempt = as_utc(self.next_attempt_at)
+        return next_attempt is None or next_attempt <= now
+
+    @attempt_due.expression
+    def attempt_due(cls, now: datetime) -> ColumnElement[bool]:
+        return or_(cls.next_attempt_at.is_(None), cls.next_attempt_at <= now)
+
+    @hybrid_method
+    def is_due(self, now: datetime) -> bool:
+        """True when the movie may be fetched now: not queued (or its claim is older than ``REQUEUE_AFTER``),
+        and its next attempt has come."""
+        queued = as_utc(self.queued_at)
+        return (queued is None or queued < now - REQUEUE_AFTER) and self.attempt_due(now)
+
+    @is_due.expression
+    def is_due(cls, now: datetime) -> ColumnElement[bool]:
+        return and_(or_(cls.queued_at.is_(None), cls.queued_at < now - REQUEUE_AFTER), cls.attempt_due(now))
+
+    def is_fresh(self, now: datetime) -> bool:
+        """True when an outcome is recorded and its next attempt has not come: fetching again now would repeat
+        the last fetch (a task delivered twice does nothing the second time)."""
+        return self.status != InfoStatus.PENDING and not self.attempt_due(now)
 
 
 class User(UserMixin, db.Model):
@@ -119,3 +168,17 @@ class Rating(db.Model):
     rated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     movie: Mapped[Movie] = relationship()
+
+
+class ScrapeGate(db.Model):
+    """One Douban rate-limit bucket or circuit (times are Unix seconds), used when there is no Redis
+    (``webapp.douban.gate.SqlGate``)."""
+
+    __tablename__ = "scrape_gate"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float, default=0.0)
+    window_start: Mapped[float] = mapped_column(Float, default=0.0)
+    window_count: Mapped[int] = mapped_column(Integer, default=0)
+    open_until: Mapped[float] = mapped_column(Float, default=0.0)
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -7,14 +7,14 @@ Every terminal outcome clears ``queued_at``, so the movie may be queued again wh
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import case
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp.extensions import db
-from webapp.models import MovieInfo, utcnow
+from webapp.models import InfoStatus, MovieInfo, utcnow
 from worker.douban import DoubanRecord
 
 ERROR_DELAY = timedelta(hours=1)
@@ -23,23 +23,10 @@ POSTER_RETRY_DELAY = timedelta(hours=6)
 MAX_ERROR_LENGTH = 1000
 
 
-def retry_delay(status: str, attempts: int, refresh_days: float) -> timedelta:
+def retry_delay(status: InfoStatus, attempts: int, refresh_days: float) -> timedelta:
     """Delay before the next attempt after ``attempts`` failures in a row: doubling from 1 h (error) or 1 day."""
-    base = NOT_FOUND_DELAY if status == "not_found" else ERROR_DELAY
+    base = NOT_FOUND_DELAY if status == InfoStatus.NOT_FOUND else ERROR_DELAY
     return min(base * 2 ** min(max(attempts - 1, 0), 16), timedelta(days=refresh_days))
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; they are UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
-
-
-def is_fresh(info: MovieInfo | None, now: datetime) -> bool:
-    """True when the row's next attempt has not come yet (a repeated delivery of the task then does nothing)."""
-    return info is not None and info.status != "pending" and as_utc(info.next_attempt_at) is not None \
-        and as_utc(info.next_attempt_at) > now
 
 
 def record_ok(movie_id: int, record: DoubanRecord, poster_path: str | None, poster_error: str | None,
@@ -47,7 +34,7 @@ def record_ok(movie_id: int, record: DoubanRecord, poster_path: str | None, post
     """Store the found info; a missing poster is noted and retried sooner."""
     now = utcnow()
     values = {
-        "status": "ok", "douban_id": record.douban_id, "title_zh": record.title[:300],
+        "status": InfoStatus.OK, "douban_id": record.douban_id, "title_zh": record.title[:300],
         "original_title": record.original_title[:300], "douban_rating": record.rating, "douban_votes": record.votes,
         "attempts": 0, "last_error": _short(f"poster: {poster_error}") if poster_error else None,
         "next_attempt_at": now + (POSTER_RETRY_DELAY if poster_error else timedelta(days=refresh_days)),
@@ -58,7 +45,7 @@ def record_ok(movie_id: int, record: DoubanRecord, poster_path: str | None, post
     _upsert(movie_id, values, values)
 
 
-def record_failure(movie_id: int, status: str, error: str, refresh_days: float) -> None:
+def record_failure(movie_id: int, status: InfoStatus, error: str, refresh_days: float) -> None:
     """Record ``not_found`` or ``error``; the next attempt moves further out with each failure in a row."""
     now = utcnow()
     info = db.session.get(MovieInfo, movie_id, populate_existing=True)
@@ -66,21 +53,21 @@ def record_failure(movie_id: int, status: str, error: str, refresh_days: float) 
     values = {"status": status, "attempts": attempts, "last_error": _short(error),
               "next_attempt_at": now + retry_delay(status, attempts, refresh_days), "queued_at": None,
               "updated_at": now}
-    on_conflict = {**values, "status": case((MovieInfo.status == "ok", "ok"), else_=status)}
+    on_conflict = {**values, "status": case((MovieInfo.status == InfoStatus.OK, InfoStatus.OK), else_=status)}
     _upsert(movie_id, values, on_conflict)
 
 
 def record_attempt(movie_id: int, error: str) -> None:
     """Note a failed try that Celery will retry: count it, keep the row queued."""
     now = utcnow()
-    values = {"status": "pending", "attempts": 1, "last_error": _short(error), "updated_at": now}
+    values = {"status": InfoStatus.PENDING, "attempts": 1, "last_error": _short(error), "updated_at": now}
     _upsert(movie_id, values, {"attempts": MovieInfo.attempts + 1, "last_error": values["last_error"],
                                "updated_at": now})
 
 
 def release(movie_id: int) -> None:
     """Clear the claim of a movie whose task ended without an outcome to record."""
-    _upsert(movie_id, {"status": "pending", "attempts": 0, "queued_at": None, "updated_at": utcnow()},
+    _upsert(movie_id, {"status": InfoStatus.PENDING, "attempts": 0, "queued_at": None, "updated_at": utcnow()},
             {"queued_at": None})
 
 

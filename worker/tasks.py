@@ -20,7 +20,7 @@ from webapp.douban.enqueue import BACKFILL_TASK, FETCH_TASK, INTERACTIVE_QUEUE, 
 from webapp.douban.gate import gate_for
 from webapp.douban.settings import DoubanSettings
 from webapp.extensions import db
-from webapp.models import Movie, utcnow
+from webapp.models import InfoStatus, Movie, utcnow
 from worker import cache
 from worker.client import DOUBAN_CIRCUIT, DoubanClient, Postpone, Transient
 from worker.douban import Blocked, DoubanError
@@ -49,7 +49,7 @@ def fetch_movie_info(self, movie_id: int) -> str:
     movie = db.session.get(Movie, movie_id)
     if movie is None:
         return "unknown movie"
-    if cache.is_fresh(movie.info, utcnow()):
+    if movie.info is not None and movie.info.is_fresh(utcnow()):
         cache.release(movie_id)
         return "fresh"
     client = douban_client()
@@ -64,22 +64,22 @@ def fetch_movie_info(self, movie_id: int) -> str:
         return _postpone(self, settings.circuit_seconds, f"blocked: {exc}")
     except Transient as exc:
         if self.request.retries >= MAX_RETRIES:
-            cache.record_failure(movie_id, "error", f"gave up after {MAX_RETRIES} retries: {exc}",
+            cache.record_failure(movie_id, InfoStatus.ERROR, f"gave up after {MAX_RETRIES} retries: {exc}",
                                  settings.refresh_days)
-            return "error"
+            return InfoStatus.ERROR
         cache.record_attempt(movie_id, str(exc))
         countdown = get_exponential_backoff_interval(settings.min_interval, self.request.retries,
                                                      MAX_BACKOFF_SECONDS, full_jitter=False)
         raise self.retry(countdown=countdown * random.uniform(1.0, 1.25))
     except DoubanError as exc:
-        cache.record_failure(movie_id, "error", f"{exc.__class__.__name__}: {exc}", settings.refresh_days)
-        return "error"
+        cache.record_failure(movie_id, InfoStatus.ERROR, f"{exc.__class__.__name__}: {exc}", settings.refresh_days)
+        return InfoStatus.ERROR
     if record is None:
-        cache.record_failure(movie_id, "not_found", "no matching Douban subject", settings.refresh_days)
-        return "not_found"
+        cache.record_failure(movie_id, InfoStatus.NOT_FOUND, "no matching Douban subject", settings.refresh_days)
+        return InfoStatus.NOT_FOUND
     poster_path, poster_error = fetch_poster(client, settings.poster_dir, movie_id, record)
     cache.record_ok(movie_id, record, poster_path, poster_error, settings.refresh_days)
-    return "ok"
+    return InfoStatus.OK
 
 
 def _postpone(task, seconds: float, why: str) -> str:

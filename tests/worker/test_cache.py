@@ -9,11 +9,10 @@ from sqlalchemy import select, update
 
 from tests.worker_setup import app_from_env, worker_env
 from webapp.extensions import db
-from webapp.models import MovieInfo, utcnow
+from webapp.models import MovieInfo, as_utc, utcnow
 from webapp.douban.gate import gate_for
 from webapp.douban.enqueue import claim, due_movie_ids
 from worker import cache
-from worker.cache import as_utc
 from worker.douban import DoubanRecord
 
 RECORD = DoubanRecord("1291575", "玩具总动员", "Toy Story", 1995, 8.7, "http://x/p.jpg", votes=10)
@@ -68,7 +67,7 @@ def test_claims_suppress_duplicates_until_done_or_stale(app):
     assert claim([1, 2, 999]) == [1, 2]  # unknown movies are ignored
     assert claim([1, 2]) == []
     cache.record_ok(1, RECORD, None, None, refresh_days=30)
-    assert cache.is_fresh(info(1), utcnow())
+    assert info(1).is_fresh(utcnow())
     assert claim([1]) == []  # fresh
     assert claim([1], force=True) == [1]  # by hand, even when fresh
     assert info(1).next_attempt_at is None

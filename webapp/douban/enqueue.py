@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp.extensions import db
-from webapp.models import Movie, MovieInfo, utcnow
+from webapp.models import InfoStatus, Movie, MovieInfo, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,6 @@ FETCH_TASK = "movrec.fetch_movie_info"
 BACKFILL_TASK = "movrec.backfill_movie_info"
 INTERACTIVE_QUEUE = "douban_interactive"
 BACKFILL_QUEUE = "douban_backfill"
-# A claim older than this is taken as lost (worker gone, message dropped) and may be sent again.
-REQUEUE_AFTER = timedelta(minutes=30)
 # After the broker failed, this process does not try it again for this long (pages stay fast).
 BROKER_COOLDOWN_SECONDS = 30.0
 # Sending must fail fast: no connection retries, and short socket timeouts on Redis.
@@ -83,12 +81,6 @@ def _send_options(broker_url: str) -> dict:
     return {"connect_timeout": SEND_TIMEOUT, "transport_options": options}
 
 
-def due_condition(now):
-    """SQL condition: this ``movie_info`` row may be fetched now (not queued, and its next attempt has come)."""
-    return and_(or_(MovieInfo.queued_at.is_(None), MovieInfo.queued_at < now - REQUEUE_AFTER),
-                or_(MovieInfo.next_attempt_at.is_(None), MovieInfo.next_attempt_at <= now))
-
-
 def claim(movie_ids: list[int], force: bool = False) -> list[int]:
     """Create missing rows (``pending``) and set ``queued_at`` on those due a fetch (all of them when ``force``),
     in a transaction of its own; returns the ids this call claimed."""
@@ -98,13 +90,13 @@ def claim(movie_ids: list[int], force: bool = False) -> list[int]:
     with db.engine.begin() as conn:
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
         known = set(conn.scalars(select(Movie.id).where(Movie.id.in_(movie_ids))))
-        rows = [{"movie_id": m, "status": "pending", "attempts": 0, "updated_at": now} for m in movie_ids if m in known]
+        rows = [{"movie_id": m, "status": InfoStatus.PENDING, "attempts": 0, "updated_at": now} for m in movie_ids if m in known]
         if not rows:
             return []
         conn.execute(insert(MovieInfo).values(rows).on_conflict_do_nothing())
         condition = MovieInfo.movie_id.in_(known)
         if not force:
-            condition = and_(condition, due_condition(now))
+            condition = and_(condition, MovieInfo.is_due(now))
         values = {"queued_at": now, **({"next_attempt_at": None} if force else {})}
         return sorted(conn.scalars(update(MovieInfo).where(condition).values(**values)
                                    .returning(MovieInfo.movie_id)))
@@ -114,7 +106,7 @@ def due_movie_ids(limit: int) -> list[int]:
     """Up to ``limit`` movies that need a fetch (no row yet, or a row whose next attempt has come), most rated first."""
     now = utcnow()
     query = (select(Movie.id).outerjoin(MovieInfo, MovieInfo.movie_id == Movie.id)
-             .where(or_(MovieInfo.movie_id.is_(None), due_condition(now)))
+             .where(or_(MovieInfo.movie_id.is_(None), MovieInfo.is_due(now)))
              .order_by(Movie.rating_count.desc(), Movie.id).limit(limit))
     return list(db.session.scalars(query))
 
@@ -132,7 +124,7 @@ def status_counts() -> dict[str, int]:
     counts = dict(db.session.execute(select(MovieInfo.status, func.count()).group_by(MovieInfo.status)).all())
     total = db.session.scalar(select(func.count()).select_from(Movie)) or 0
     counts["queued"] = db.session.scalar(select(func.count()).where(MovieInfo.queued_at.is_not(None))) or 0
-    counts["missing"] = total - sum(counts.get(s, 0) for s in ("pending", "ok", "not_found", "error"))
+    counts["missing"] = total - sum(counts.get(s, 0) for s in InfoStatus)
     counts["total"] = total
     return counts
 

@@ -6,8 +6,8 @@ allowed only when the bucket's previous one is at least a step old, so the spaci
 "stop until" mark, opened when Douban blocks us. The worker writes this state; the admin page reads it,
 which is why it lives on the web side (``webapp`` never imports ``worker``).
 
-Redis is used when ``REDIS_URL`` is set; otherwise the ``scrape_gate`` table (the embedded set-up, where
-the broker is Kombu's SQLAlchemy transport and there is no Redis).
+Redis is used when ``REDIS_URL`` is set; otherwise the ``scrape_gate`` table (``webapp.models.ScrapeGate``: the
+embedded set-up, where the broker is Kombu's SQLAlchemy transport and there is no Redis).
 """
 from __future__ import annotations
 
@@ -17,29 +17,16 @@ from dataclasses import dataclass
 
 import redis
 from flask import Flask
-from sqlalchemy import Float, Integer, String, Text, case, func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
+from webapp.models import ScrapeGate
 
 # Rate counters restart after this many seconds; the admin page shows the rate over the current window.
 WINDOW_SECONDS = 60.0
 REDIS_PREFIX = "movrec:douban:"
-
-
-class ScrapeGate(db.Model):
-    """One rate-limit bucket or circuit (times are Unix seconds)."""
-
-    __tablename__ = "scrape_gate"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    next_at: Mapped[float] = mapped_column(Float, default=0.0)
-    window_start: Mapped[float] = mapped_column(Float, default=0.0)
-    window_count: Mapped[int] = mapped_column(Integer, default=0)
-    open_until: Mapped[float] = mapped_column(Float, default=0.0)
-    reason: Mapped[str | None] = mapped_column(Text)
 
 
 @dataclass(frozen=True)

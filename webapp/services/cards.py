@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
-from webapp.douban.enqueue import REQUEUE_AFTER, request_info
+from webapp.douban.enqueue import request_info
 from webapp.extensions import db
-from webapp.models import FINAL_INFO_STATUSES, Movie, MovieInfo, as_utc, utcnow
+from webapp.models import Movie, MovieInfo, utcnow
 
 
 @dataclass(frozen=True)
@@ -53,18 +52,9 @@ def ask_for_missing_info(movies: Iterable[Movie]) -> None:
     after a database round trip that costs more than rendering the page.
     """
     now = utcnow()
-    missing = sorted({m.id for m in movies if _due(m.info, now)})
+    missing = sorted({m.id for m in movies if m.info_pending and (m.info is None or m.info.is_due(now))})
     if missing:
         request_info(missing, interactive=True)
-
-
-def _due(info: MovieInfo | None, now: datetime) -> bool:
-    if info is None:
-        return True
-    if info.status in FINAL_INFO_STATUSES:
-        return False
-    queued, next_attempt = as_utc(info.queued_at), as_utc(info.next_attempt_at)
-    return (queued is None or queued < now - REQUEUE_AFTER) and (next_attempt is None or next_attempt <= now)
 
 
 # Built once and run on the Core table (no ORM entities): this query is the whole cost of a cached page.

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from webapp.douban import enqueue
 from webapp.douban.gate import gate_for
+from webapp.models import InfoStatus
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def admins_only():
 @bp.route("/scraping")
 def scraping_status():
     """Counts by status, the request rate against its limit, the circuits, and the latest errors."""
-    return render_template("admin/scraping.html", counts=enqueue.status_counts(),
+    return render_template("admin/scraping.html", statuses=list(InfoStatus), counts=enqueue.status_counts(),
                            fetched_last_hour=enqueue.fetched_since(1), errors=enqueue.recent_errors(),
                            gate=_gate_state())
 
