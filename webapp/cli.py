@@ -7,7 +7,8 @@ from flask.cli import AppGroup
 from movrec import dataset
 from sqlalchemy import select
 
-from webapp.douban.enqueue import BACKFILL_QUEUE, INTERACTIVE_QUEUE, due_movie_ids, enqueue
+from webapp.douban.enqueue import due_movie_ids, enqueue
+from webapp.douban.names import BACKFILL_QUEUE, INTERACTIVE_QUEUE
 from webapp.extensions import db
 from webapp.models import Movie
 from webapp.services.catalog import import_catalog

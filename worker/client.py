@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 import requests
 
 from webapp.douban.gate import acquire
+from webapp.douban.names import CIRCUIT_OF, IMAGES, PAGES, SUBJECT_CIRCUIT
 from webapp.douban.settings import DoubanSettings
 from worker import challenge
 from worker.douban import Blocked, DoubanError, DoubanRecord, parse_search, parse_subject, parse_suggest
@@ -23,9 +24,6 @@ USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHT
               "Chrome/140.0.0.0 Safari/537.36")
 MOVIE_REFERER = "https://movie.douban.com/"
 WWW_REFERER = "https://www.douban.com/"
-PAGES, IMAGES = "pages", "images"
-DOUBAN_CIRCUIT, SUBJECT_CIRCUIT, IMAGE_CIRCUIT = "douban", "subject", "images"
-CIRCUIT_OF = {PAGES: DOUBAN_CIRCUIT, IMAGES: IMAGE_CIRCUIT}
 MAX_REDIRECTS = 3
 
 

@@ -16,13 +16,14 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
 
-from webapp.douban.enqueue import BACKFILL_TASK, FETCH_TASK, INTERACTIVE_QUEUE, due_movie_ids, request_info
+from webapp.douban.enqueue import due_movie_ids, request_info
 from webapp.douban.gate import gate_for
+from webapp.douban.names import BACKFILL_TASK, DOUBAN_CIRCUIT, FETCH_TASK, INTERACTIVE_QUEUE
 from webapp.douban.settings import DoubanSettings
 from webapp.extensions import db
 from webapp.models import InfoStatus, Movie, utcnow
 from worker import cache
-from worker.client import DOUBAN_CIRCUIT, DoubanClient, Postpone, Transient
+from worker.client import DoubanClient, Postpone, Transient
 from worker.douban import Blocked, DoubanError
 from worker.lookup import enrich, fetch_poster, find
 from worker.matching import parse_movielens_title

@@ -9,7 +9,7 @@ from celery import Celery, Task
 from flask import Flask
 from kombu import Exchange, Queue
 
-from webapp.douban.enqueue import BACKFILL_QUEUE, BACKFILL_TASK, FETCH_TASK, INTERACTIVE_QUEUE
+from webapp.douban.names import BACKFILL_QUEUE, BACKFILL_TASK, FETCH_TASK, INTERACTIVE_QUEUE
 
 
 def celery_config(app: Flask) -> dict:

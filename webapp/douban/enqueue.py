@@ -1,5 +1,5 @@
-"""The site's side of the Douban worker: ``request_info`` (enqueue, never blocks or raises) and the
-read-only figures of the admin page.
+"""Asking the worker for Douban info: ``request_info`` for pages (never blocks or raises), ``enqueue`` for the
+``flask movrec scrape`` command and beat's backfill, which picks its movies with ``due_movie_ids``.
 
 Tasks are sent by name through ``app.extensions["celery"]``; ``webapp`` never imports ``worker``.
 A movie is claimed by setting ``movie_info.queued_at`` in the database, so repeated page views do not
@@ -10,22 +10,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from webapp.douban.names import BACKFILL_QUEUE, FETCH_TASK, INTERACTIVE_QUEUE
 from webapp.extensions import db
 from webapp.models import InfoStatus, Movie, MovieInfo, utcnow
 
 log = logging.getLogger(__name__)
 
-FETCH_TASK = "movrec.fetch_movie_info"
-BACKFILL_TASK = "movrec.backfill_movie_info"
-INTERACTIVE_QUEUE = "douban_interactive"
-BACKFILL_QUEUE = "douban_backfill"
 # After the broker failed, this process does not try it again for this long (pages stay fast).
 BROKER_COOLDOWN_SECONDS = 30.0
 # Sending must fail fast: no connection retries, and short socket timeouts on Redis.
@@ -117,25 +113,3 @@ def _release(movie_ids: list[int]) -> None:
             conn.execute(update(MovieInfo).where(MovieInfo.movie_id.in_(movie_ids)).values(queued_at=None))
     except Exception:
         log.exception("could not release Douban info claims")
-
-
-def status_counts() -> dict[str, int]:
-    """Movies per ``movie_info`` status, plus ``missing`` (never requested) and ``queued`` (claimed, not done)."""
-    counts = dict(db.session.execute(select(MovieInfo.status, func.count()).group_by(MovieInfo.status)).all())
-    total = db.session.scalar(select(func.count()).select_from(Movie)) or 0
-    counts["queued"] = db.session.scalar(select(func.count()).where(MovieInfo.queued_at.is_not(None))) or 0
-    counts["missing"] = total - sum(counts.get(s, 0) for s in InfoStatus)
-    counts["total"] = total
-    return counts
-
-
-def recent_errors(limit: int = 20) -> list[MovieInfo]:
-    """The rows with a recorded error, latest first."""
-    return list(db.session.scalars(select(MovieInfo).where(MovieInfo.last_error.is_not(None))
-                                   .order_by(MovieInfo.updated_at.desc()).limit(limit)))
-
-
-def fetched_since(hours: float) -> int:
-    """How many movies got their info in the last ``hours``."""
-    since = utcnow() - timedelta(hours=hours)
-    return db.session.scalar(select(func.count()).where(MovieInfo.fetched_at >= since)) or 0

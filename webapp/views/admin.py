@@ -1,19 +1,13 @@
 """``/admin/scraping``: the Douban cache's progress, rate and circuits, for the accounts in ``ADMIN_USERNAMES``."""
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
-from webapp.douban import enqueue
-from webapp.douban.gate import gate_for
+from webapp.douban import stats
 from webapp.models import InfoStatus
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-log = logging.getLogger(__name__)
-CIRCUITS = ("douban", "subject", "images")
-BUCKETS = (("pages", "DOUBAN_MIN_INTERVAL"), ("images", "DOUBAN_IMAGE_MIN_INTERVAL"))
 
 
 @bp.before_request
@@ -26,17 +20,6 @@ def admins_only():
 @bp.route("/scraping")
 def scraping_status():
     """Counts by status, the request rate against its limit, the circuits, and the latest errors."""
-    return render_template("admin/scraping.html", statuses=list(InfoStatus), counts=enqueue.status_counts(),
-                           fetched_last_hour=enqueue.fetched_since(1), errors=enqueue.recent_errors(),
-                           gate=_gate_state())
-
-
-def _gate_state() -> dict | None:
-    """Rates and circuits from Redis or the database; ``None`` (shown as unavailable) if they cannot be read."""
-    try:
-        gate = gate_for(current_app)
-        rates = [(bucket, gate.rate(bucket), 60.0 / current_app.config[key]) for bucket, key in BUCKETS]
-        return {"rates": rates, "circuits": [(name, gate.circuit(name)) for name in CIRCUITS]}
-    except Exception as exc:
-        log.warning("scrape gate unreadable: %s", exc)
-        return None
+    return render_template("admin/scraping.html", statuses=list(InfoStatus), counts=stats.status_counts(),
+                           fetched_last_hour=stats.fetched_since(1), errors=stats.recent_errors(),
+                           gate=stats.gate_state(current_app._get_current_object()))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import MovieInfo, as_utc
-from webapp.douban.enqueue import INTERACTIVE_QUEUE
+from webapp.douban.names import INTERACTIVE_QUEUE
 
 
 def queued(app) -> dict[int, object]:
