@@ -15,22 +15,21 @@
 | `ADMIN_USERNAMES` | empty: comma-separated accounts that may see `/admin/` |
 | `CELERY_BROKER_URL` | unset: `REDIS_URL`, else the SQLite broker above |
 | `CELERY_VISIBILITY_TIMEOUT` | `3600`: seconds before Redis redelivers a task whose worker died |
-| `DOUBAN_SEARCH_URL`, `DOUBAN_SUGGEST_URL`, `DOUBAN_SUBJECT_URL` | Douban's `https://www.douban.com/search`, `https://movie.douban.com/j/subject_suggest`, `https://movie.douban.com/subject/` |
-| `DOUBAN_COOKIE` | unset: optional `dbcl2` login cookie value |
-| `DOUBAN_MIN_INTERVAL`, `DOUBAN_IMAGE_MIN_INTERVAL` | `6`, `1`: seconds between requests to Douban's pages / image host, across all workers |
-| `DOUBAN_JITTER` | `0.3`: each gap is stretched by a random 0-30 % |
-| `DOUBAN_MAX_WAIT` | `60`: a task waits at most this long for a request slot, else it is postponed |
-| `DOUBAN_CIRCUIT_SECONDS` | `900`: pause after Douban blocks us (403/418/429, sec.douban.com, throttle page) |
-| `DOUBAN_TIMEOUT` | `10`: seconds per HTTP request |
-| `DOUBAN_FETCH_SUBJECT` | `1`: also read the subject page (votes, larger poster); `0` skips it |
-| `DOUBAN_REFRESH_DAYS` | `30`: `ok` info is refreshed after this many days |
-| `DOUBAN_BACKFILL_PER_RUN`, `DOUBAN_BACKFILL_EVERY` | `3`, `120`: beat queues this many uncached movies every this many seconds |
+
+The `DOUBAN_*` variables fill `app.config["DOUBAN"]`, a `webapp.douban.settings.DoubanSettings`, where the
+defaults and their meanings are: `DOUBAN_<FIELD>` sets each field (`DOUBAN_MIN_INTERVAL=6`, `DOUBAN_FETCH_SUBJECT=0`).
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
+from typing import TypeVar
+
+from webapp.douban.settings import DoubanSettings
+
+Settings = TypeVar("Settings")
 
 DEV_SECRET_KEY = "movrec-development-key-not-secret"
 ENVIRONMENTS = ("production", "development", "testing")
@@ -94,32 +93,22 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
         "VISITOR_PAGE_CACHE_SECONDS": float(env.get("VISITOR_PAGE_CACHE_SECONDS") or 60),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms are small; refuse large bodies early (413)
         "ADMIN_USERNAMES": {n.strip() for n in (env.get("ADMIN_USERNAMES") or "").split(",") if n.strip()},
-        **worker_config(env),
+        "CELERY_VISIBILITY_TIMEOUT": float(env.get("CELERY_VISIBILITY_TIMEOUT") or 3600),
+        "DOUBAN": settings_from_environment(DoubanSettings, "DOUBAN_", env),
     }
 
 
-def worker_config(env: Mapping[str, str]) -> dict:
-    """The Douban worker's settings (see the table above)."""
-    def number(key: str, default: float) -> float:
-        return float(env.get(key) or default)
-
-    return {
-        "CELERY_VISIBILITY_TIMEOUT": number("CELERY_VISIBILITY_TIMEOUT", 3600),
-        "DOUBAN_SEARCH_URL": env.get("DOUBAN_SEARCH_URL") or "https://www.douban.com/search",
-        "DOUBAN_SUGGEST_URL": env.get("DOUBAN_SUGGEST_URL") or "https://movie.douban.com/j/subject_suggest",
-        "DOUBAN_SUBJECT_URL": env.get("DOUBAN_SUBJECT_URL") or "https://movie.douban.com/subject/",
-        "DOUBAN_COOKIE": env.get("DOUBAN_COOKIE") or None,
-        "DOUBAN_MIN_INTERVAL": number("DOUBAN_MIN_INTERVAL", 6),
-        "DOUBAN_IMAGE_MIN_INTERVAL": number("DOUBAN_IMAGE_MIN_INTERVAL", 1),
-        "DOUBAN_JITTER": number("DOUBAN_JITTER", 0.3),
-        "DOUBAN_MAX_WAIT": number("DOUBAN_MAX_WAIT", 60),
-        "DOUBAN_CIRCUIT_SECONDS": number("DOUBAN_CIRCUIT_SECONDS", 900),
-        "DOUBAN_TIMEOUT": number("DOUBAN_TIMEOUT", 10),
-        "DOUBAN_FETCH_SUBJECT": _truthy(env.get("DOUBAN_FETCH_SUBJECT") or "1"),
-        "DOUBAN_REFRESH_DAYS": number("DOUBAN_REFRESH_DAYS", 30),
-        "DOUBAN_BACKFILL_PER_RUN": int(env.get("DOUBAN_BACKFILL_PER_RUN") or 3),
-        "DOUBAN_BACKFILL_EVERY": number("DOUBAN_BACKFILL_EVERY", 120),
-    }
+def settings_from_environment(cls: type[Settings], prefix: str, env: Mapping[str, str]) -> Settings:
+    """An instance of the dataclass ``cls`` with each field read from ``<prefix><FIELD>`` when that is set and
+    not empty (a flag, a whole number, a number or text, like the field's default), else the default."""
+    values = {}
+    for field in fields(cls):
+        raw = env.get(prefix + field.name.upper())
+        if raw:
+            default = field.default
+            values[field.name] = (_truthy(raw) if isinstance(default, bool) else
+                                  type(default)(raw) if isinstance(default, (int, float)) else raw)
+    return cls(**values)
 
 
 def require_secret(config: dict, serving: bool) -> None:

@@ -126,8 +126,7 @@ class DoubanClient:
         circuit = self.gate.circuit(CIRCUIT_OF[bucket])
         if circuit.is_open:
             raise Postpone(f"circuit open: {circuit.reason}", circuit.remaining)
-        interval = self.settings.min_interval if bucket == PAGES else self.settings.image_min_interval
-        wait = acquire(self.gate, bucket, interval, self.settings.jitter, self.settings.max_wait)
+        wait = acquire(self.gate, bucket, self.settings.interval(bucket), self.settings.jitter, self.settings.max_wait)
         if wait:
             raise Postpone(f"no {bucket} request slot within {self.settings.max_wait:.0f} s", wait)
 

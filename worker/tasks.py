@@ -19,7 +19,6 @@ from flask import current_app
 from webapp.douban.enqueue import due_movie_ids, request_info
 from webapp.douban.gate import gate_for
 from webapp.douban.names import BACKFILL_TASK, DOUBAN_CIRCUIT, FETCH_TASK, INTERACTIVE_QUEUE
-from webapp.douban.settings import DoubanSettings
 from webapp.extensions import db
 from webapp.models import InfoStatus, Movie, utcnow
 from worker import cache
@@ -36,7 +35,7 @@ _clients: dict[tuple, DoubanClient] = {}
 
 def douban_client() -> DoubanClient:
     """This process's client for the current app's settings and gate (made after the fork, kept between tasks)."""
-    settings = DoubanSettings.from_config(current_app.config)
+    settings = current_app.config["DOUBAN"]
     gate = gate_for(current_app._get_current_object())
     key = (settings, id(gate))
     if key not in _clients:
@@ -78,7 +77,7 @@ def fetch_movie_info(self, movie_id: int) -> str:
     if record is None:
         cache.record_failure(movie_id, InfoStatus.NOT_FOUND, "no matching Douban subject", settings.refresh_days)
         return InfoStatus.NOT_FOUND
-    poster_path, poster_error = fetch_poster(client, settings.poster_dir, movie_id, record)
+    poster_path, poster_error = fetch_poster(client, current_app.config["POSTER_DIR"], movie_id, record)
     cache.record_ok(movie_id, record, poster_path, poster_error, settings.refresh_days)
     return InfoStatus.OK
 
@@ -97,5 +96,4 @@ def backfill_movie_info() -> int:
     """Queue the next few movies that need info (beat runs this every ``DOUBAN_BACKFILL_EVERY`` seconds)."""
     if gate_for(current_app._get_current_object()).circuit(DOUBAN_CIRCUIT).is_open:
         return 0
-    limit = int(current_app.config.get("DOUBAN_BACKFILL_PER_RUN", 3))
-    return len(request_info(due_movie_ids(limit), interactive=False))
+    return len(request_info(due_movie_ids(current_app.config["DOUBAN"].backfill_per_run), interactive=False))

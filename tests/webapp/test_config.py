@@ -60,3 +60,15 @@ def test_instance_dir_holds_the_embedded_defaults(monkeypatch, tmp_path):
     assert app.instance_path == str(tmp_path / "state")
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'state' / 'movrec.sqlite'}"
     assert app.config["POSTER_DIR"] == str(tmp_path / "state" / "posters")
+
+
+def test_douban_settings_are_built_once_from_the_environment(tmp_path):
+    from webapp.douban.settings import DoubanSettings
+
+    assert from_environment(tmp_path, {})["DOUBAN"] == DoubanSettings()
+    env = {"DOUBAN_MIN_INTERVAL": "0.5", "DOUBAN_BACKFILL_PER_RUN": "7", "DOUBAN_FETCH_SUBJECT": "0",
+           "DOUBAN_COOKIE": "abc:1", "DOUBAN_SEARCH_URL": "http://127.0.0.1:9/search", "DOUBAN_TIMEOUT": ""}
+    settings = from_environment(tmp_path, env)["DOUBAN"]
+    assert (settings.min_interval, settings.backfill_per_run, settings.fetch_subject, settings.cookie,
+            settings.search_url, settings.timeout) == (0.5, 7, False, "abc:1", "http://127.0.0.1:9/search", 10.0)
+    assert (settings.interval("pages"), settings.interval("images")) == (0.5, 1.0)

@@ -28,7 +28,7 @@ def celery_config(app: Flask) -> dict:
                         for name in (INTERACTIVE_QUEUE, BACKFILL_QUEUE)],
         "task_routes": {FETCH_TASK: {"queue": INTERACTIVE_QUEUE}, BACKFILL_TASK: {"queue": BACKFILL_QUEUE}},
         "beat_schedule": {
-            "douban-backfill": {"task": BACKFILL_TASK, "schedule": float(app.config.get("DOUBAN_BACKFILL_EVERY", 120))},
+            "douban-backfill": {"task": BACKFILL_TASK, "schedule": app.config["DOUBAN"].backfill_every},
         },
         "broker_connection_retry_on_startup": True,
         # One event per line as key=value pairs, like gunicorn's logs (gunicorn.conf.py).

@@ -1,37 +1,35 @@
-"""The worker's Douban settings, read once from the Flask config (keys documented in ``webapp/config.py``)."""
+"""The Douban settings: endpoints, politeness and cache policy, with their defaults.
+
+``webapp.config.from_environment`` builds them once from the ``DOUBAN_*`` variables (``DOUBAN_MIN_INTERVAL``
+sets ``min_interval``, and so on; see the table there) into ``app.config["DOUBAN"]``. The site reads them
+for the admin page's limits and beat's schedule, the worker for everything it sends to Douban.
+"""
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from webapp.douban.names import PAGES
 
 
 @dataclass(frozen=True)
 class DoubanSettings:
-    """Endpoints, politeness and cache policy of the Douban worker."""
+    """How the worker reaches Douban and how long what it stores stays fresh."""
 
     search_url: str = "https://www.douban.com/search"
     suggest_url: str = "https://movie.douban.com/j/subject_suggest"
     subject_url: str = "https://movie.douban.com/subject/"
-    cookie: str | None = None
-    min_interval: float = 6.0
-    image_min_interval: float = 1.0
-    jitter: float = 0.3
-    max_wait: float = 60.0
-    circuit_seconds: float = 900.0
-    timeout: float = 10.0
-    fetch_subject: bool = True
-    refresh_days: float = 30.0
-    poster_dir: str = "posters"
+    cookie: str | None = None          # optional ``dbcl2`` login cookie value
+    min_interval: float = 6.0          # seconds between requests to Douban's pages, across all workers
+    image_min_interval: float = 1.0    # the same for the image host
+    jitter: float = 0.3                # each gap is stretched by a random 0-30 %
+    max_wait: float = 60.0             # a task waits at most this long for a request slot, else it is postponed
+    circuit_seconds: float = 900.0     # pause after Douban blocks us
+    timeout: float = 10.0              # seconds per HTTP request
+    fetch_subject: bool = True         # also read the subject page (votes, larger poster)
+    refresh_days: float = 30.0         # ``ok`` info is refreshed after this many days
+    backfill_per_run: int = 3          # beat queues this many movies without info ...
+    backfill_every: float = 120.0      # ... every this many seconds
 
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "DoubanSettings":
-        """Settings from a Flask config; missing keys keep the defaults above."""
-        keys = {
-            "search_url": "DOUBAN_SEARCH_URL", "suggest_url": "DOUBAN_SUGGEST_URL",
-            "subject_url": "DOUBAN_SUBJECT_URL", "cookie": "DOUBAN_COOKIE", "min_interval": "DOUBAN_MIN_INTERVAL",
-            "image_min_interval": "DOUBAN_IMAGE_MIN_INTERVAL", "jitter": "DOUBAN_JITTER",
-            "max_wait": "DOUBAN_MAX_WAIT", "circuit_seconds": "DOUBAN_CIRCUIT_SECONDS", "timeout": "DOUBAN_TIMEOUT",
-            "fetch_subject": "DOUBAN_FETCH_SUBJECT", "refresh_days": "DOUBAN_REFRESH_DAYS", "poster_dir": "POSTER_DIR",
-        }
-        return cls(**{field: config[key] for field, key in keys.items() if config.get(key) is not None})
+    def interval(self, bucket: str) -> float:
+        """Seconds between two requests in ``bucket`` (Douban's pages or its image host)."""
+        return self.min_interval if bucket == PAGES else self.image_min_interval

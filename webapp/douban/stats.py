@@ -14,7 +14,6 @@ from webapp.extensions import db
 from webapp.models import InfoStatus, Movie, MovieInfo, utcnow
 
 log = logging.getLogger(__name__)
-_INTERVAL_KEYS = {"pages": "DOUBAN_MIN_INTERVAL", "images": "DOUBAN_IMAGE_MIN_INTERVAL"}
 
 
 def status_counts() -> dict[str, int]:
@@ -44,7 +43,8 @@ def gate_state(app: Flask) -> dict | None:
     ``None`` (shown as unavailable) if they cannot be read."""
     try:
         gate = gate_for(app)
-        rates = [(bucket, gate.rate(bucket), 60.0 / app.config[_INTERVAL_KEYS[bucket]]) for bucket in BUCKETS]
+        settings = app.config["DOUBAN"]
+        rates = [(bucket, gate.rate(bucket), 60.0 / settings.interval(bucket)) for bucket in BUCKETS]
         return {"rates": rates, "circuits": [(name, gate.circuit(name)) for name in CIRCUITS]}
     except Exception as exc:
         log.warning("scrape gate unreadable: %s", exc)
