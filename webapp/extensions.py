@@ -1,4 +1,6 @@
-"""Flask extension objects, created unbound and initialised in `create_app`."""
+"""Flask extension objects, created unbound and initialised in `create_app`; the database's dialect rules."""
+import sqlite3
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -6,10 +8,9 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-import sqlite3
-
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -43,3 +44,9 @@ def _enforce_sqlite_foreign_keys(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def upsert_insert(bind: Engine | Connection):
+    """The dialect's `insert` construct (it has `on_conflict_do_nothing` / `on_conflict_do_update`): PostgreSQL's
+    or SQLite's, for the database behind `bind`."""
+    return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert

@@ -10,10 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import case
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from webapp.extensions import db
+from webapp.extensions import db, upsert_insert
 from webapp.models import InfoStatus, MovieInfo, utcnow
 from worker.douban import DoubanRecord
 
@@ -72,7 +70,7 @@ def release(movie_id: int) -> None:
 
 
 def _upsert(movie_id: int, insert_values: dict, update_values: dict) -> None:
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_insert(db.engine)
     statement = insert(MovieInfo).values(movie_id=movie_id, **insert_values).on_conflict_do_update(
         index_elements=[MovieInfo.movie_id], set_=update_values)
     db.session.execute(statement)

@@ -13,11 +13,9 @@ from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp.douban.names import BACKFILL_QUEUE, FETCH_TASK, INTERACTIVE_QUEUE
-from webapp.extensions import db
+from webapp.extensions import db, upsert_insert
 from webapp.models import InfoStatus, Movie, MovieInfo, utcnow
 
 log = logging.getLogger(__name__)
@@ -84,7 +82,7 @@ def claim(movie_ids: list[int], force: bool = False) -> list[int]:
         return []
     now = utcnow()
     with db.engine.begin() as conn:
-        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        insert = upsert_insert(conn)
         known = set(conn.scalars(select(Movie.id).where(Movie.id.in_(movie_ids))))
         rows = [{"movie_id": m, "status": InfoStatus.PENDING, "attempts": 0, "updated_at": now} for m in movie_ids if m in known]
         if not rows:

@@ -18,10 +18,8 @@ from dataclasses import dataclass
 import redis
 from flask import Flask
 from sqlalchemy import case, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from webapp.extensions import db
+from webapp.extensions import db, upsert_insert
 from webapp.models import ScrapeGate
 
 # Rate counters restart after this many seconds; the admin page shows the rate over the current window.
@@ -146,7 +144,7 @@ class SqlGate:
 
     @staticmethod
     def _ensure(conn, name: str) -> None:
-        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        insert = upsert_insert(conn)
         conn.execute(insert(ScrapeGate).values(name=name, next_at=0.0, window_start=0.0, window_count=0,
                                                open_until=0.0).on_conflict_do_nothing())
 
