@@ -1,10 +1,12 @@
-"""A site user's ratings and the picks computed from them."""
+"""A site user's ratings: reading them, saving and removing them, and the picks computed from them."""
+from collections.abc import Mapping
+
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import case, delete, select
 from sqlalchemy.orm import joinedload
 
-from webapp.extensions import db
-from webapp.models import Rating
+from webapp.extensions import db, upsert_insert
+from webapp.models import Rating, utcnow
 from webapp.services.cards import Card, build_card_lists
 from webapp.services.recommender import get_recommender
 
@@ -14,11 +16,38 @@ def ratings_of(user_id: int) -> dict[int, int]:
     return dict(db.session.execute(select(Rating.movie_id, Rating.stars).where(Rating.user_id == user_id)).all())
 
 
+def stars_given(user_id: int, movie_id: int) -> int | None:
+    """The user's rating of the movie, or None."""
+    return db.session.scalar(select(Rating.stars).where(Rating.user_id == user_id, Rating.movie_id == movie_id))
+
+
 def rated_movies(user_id: int) -> list[Rating]:
     """The user's ratings with their movies, newest first."""
     query = (select(Rating).where(Rating.user_id == user_id).options(joinedload(Rating.movie))
              .order_by(Rating.rated_at.desc(), Rating.id.desc()))
     return list(db.session.scalars(query))
+
+
+def save_ratings(user_id: int, stars: Mapping[int, int]) -> None:
+    """Rate each movie of `stars` (`{movie_id: 1-5}`) for the user in one statement and commit: a new rating is
+    added, an existing one changed (its `rated_at` moves only when the stars do). Every view that saves a
+    rating comes here."""
+    if not stars:
+        return
+    now = utcnow()
+    insert = upsert_insert(db.engine)(Rating).values(
+        [{"user_id": user_id, "movie_id": movie_id, "stars": value, "rated_at": now} for movie_id, value in stars.items()])
+    changed = Rating.stars != insert.excluded.stars
+    db.session.execute(insert.on_conflict_do_update(
+        index_elements=[Rating.user_id, Rating.movie_id],
+        set_={"stars": insert.excluded.stars, "rated_at": case((changed, insert.excluded.rated_at), else_=Rating.rated_at)}))
+    db.session.commit()
+
+
+def remove_rating(user_id: int, movie_id: int) -> None:
+    """Delete the user's rating of the movie, if there is one, and commit."""
+    db.session.execute(delete(Rating).where(Rating.user_id == user_id, Rating.movie_id == movie_id))
+    db.session.commit()
 
 
 def picks_for_current_user(k: int = 12) -> list[Card]:

@@ -12,8 +12,9 @@ from wtforms import PasswordField, SelectChoice, SelectField, StringField, Submi
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Regexp
 
 from webapp.extensions import db, limiter, login_manager
-from webapp.models import Rating, User
+from webapp.models import User
 from webapp.services.cards import ask_for_missing_info, load_movies
+from webapp.services.ratings import save_ratings
 from webapp.services.recommender import get_recommender
 from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, LANGUAGE_COOKIE, OCCUPATION_LABELS
 from webapp.site.security import safe_next
@@ -134,7 +135,7 @@ def welcome():
     shown = [movies[i] for i in movie_ids if i in movies]
     if form.validate_on_submit():
         stars = _onboarding_stars([m.id for m in shown])
-        _save_ratings(current_user.id, stars)
+        save_ratings(current_user.id, stars)
         if stars:
             flash(ngettext("Thanks! Your picks now use your rating.",
                            "Thanks! Your picks now use your %(num)d ratings.", len(stars)), "info")
@@ -154,17 +155,6 @@ def _onboarding_stars(movie_ids: list[int]) -> dict[int, int]:
             abort(400)
         stars[movie_id] = int(value)
     return stars
-
-
-def _save_ratings(user_id: int, stars: dict[int, int]) -> None:
-    existing = {r.movie_id: r for r in db.session.scalars(
-        select(Rating).where(Rating.user_id == user_id, Rating.movie_id.in_(stars)))}
-    for movie_id, value in stars.items():
-        if movie_id in existing:
-            existing[movie_id].stars = value
-        else:
-            db.session.add(Rating(user_id=user_id, movie_id=movie_id, stars=value))
-    db.session.commit()
 
 
 @bp.route("/language/<code>")

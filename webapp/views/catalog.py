@@ -4,15 +4,15 @@ from flask_login import current_user
 from movrec.artifacts import LOSS_CURVE, ArtifactsError
 from movrec.dataset import GENRES
 from movrec.recommender import UnknownMovie
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.extensions import db
-from webapp.models import MovieInfo, Rating
+from webapp.models import MovieInfo
 from webapp.services import page_cache
 from webapp.services.cards import ask_for_missing_info, build_card_lists, info_version, info_version_of, load_movies
 from webapp.services.catalog import browse_query, home_rows, years
-from webapp.services.ratings import picks_for_current_user
+from webapp.services.ratings import picks_for_current_user, stars_given
 from webapp.services.recommender import get_recommender
 from webapp.views.picks import RatingForm
 
@@ -82,8 +82,7 @@ def movie(movie_id: int):
     similar_cards, also_liked_cards = build_card_lists([similar, also_liked], also_shown=[movie], movies=movies)
     my_rating = form = None
     if current_user.is_authenticated:  # visitors get no form, so no session cookie
-        my_rating = db.session.scalar(select(Rating.stars).where(Rating.user_id == current_user.id,
-                                                                 Rating.movie_id == movie_id))
+        my_rating = stars_given(current_user.id, movie_id)
         form = RatingForm(stars=my_rating)
     body = render_template("catalog/movie.html", movie=movie, similar=similar_cards, also_liked=also_liked_cards,
                            my_rating=my_rating, form=form)

@@ -6,14 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from movrec.recommender import UnknownUser
-from sqlalchemy import select
 from wtforms import IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
 from webapp.extensions import db
-from webapp.models import Movie, Rating
+from webapp.models import Movie
 from webapp.services.cards import build_card_lists, load_movies
-from webapp.services.ratings import picks_for_current_user, rated_movies
+from webapp.services.ratings import picks_for_current_user, rated_movies, remove_rating, save_ratings
 from webapp.services.recommender import get_recommender
 from webapp.site.security import safe_next
 
@@ -50,19 +49,11 @@ def rate(movie_id: int):
     if db.session.get(Movie, movie_id) is None:
         abort(404)
     form = RatingForm()
-    existing = db.session.scalar(select(Rating).where(Rating.user_id == current_user.id,
-                                                      Rating.movie_id == movie_id))
     if form.delete.data:
-        if existing is not None:
-            db.session.delete(existing)
-            db.session.commit()
+        remove_rating(current_user.id, movie_id)
         flash(_("Rating removed."), "info")
     elif form.validate():
-        if existing is None:
-            db.session.add(Rating(user_id=current_user.id, movie_id=movie_id, stars=form.stars.data))
-        else:
-            existing.stars = form.stars.data
-        db.session.commit()
+        save_ratings(current_user.id, {movie_id: form.stars.data})
         flash(_("Rating saved. Your picks are updated."), "info")
     else:
         abort(400)
