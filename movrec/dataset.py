@@ -46,8 +46,22 @@ ML100K_OCCUPATIONS = {
 }
 ML100K_GENRES = ("unknown",) + GENRES  # column order of u.item's 19 genre flags
 
-_YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
-_ARTICLE = re.compile(r"^(.*), (The|A|An|Les|La|Le|L'|Il|Das|Der|Die|El)$")
+# Articles MovieLens moves to the end of a name ("Shawshank Redemption, The", "Postino, Il", "Enfer, L'"), in the
+# languages of its catalogue; one ending in an apostrophe joins the next word without a space.
+ARTICLES = frozenset({
+    "the", "a", "an",                                  # English
+    "le", "la", "les", "l'", "un", "une",              # French
+    "il", "lo", "i", "gli",                            # Italian (and la, l', un)
+    "el", "los", "las",                                # Spanish (and la, un)
+    "o", "os", "as",                                   # Portuguese (and a)
+    "der", "die", "das", "den", "ein", "eine",         # German
+    "de", "het",                                       # Dutch
+    "det", "en", "et",                                 # Scandinavian (and den)
+    "ta", "to",                                        # Greek, transliterated (and o, i)
+})
+_TRAILING_YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
+_TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
+_AKA = re.compile(r"^(a\.k\.a\.|aka)\s+", re.I)
 
 
 class DatasetError(Exception):
@@ -100,23 +114,51 @@ class Dataset:
                 f"{len(self.ratings):,} ratings")
 
 
-def split_title(raw_title: str) -> tuple[str, int | None]:
-    """Split "Shawshank Redemption, The (1994)" into ("The Shawshank Redemption", 1994).
+@dataclass(frozen=True)
+class MovieTitle:
+    """A MovieLens title split into its main title, its alternate titles and its year, articles in front."""
 
-    Only the last parenthesised four digits are the year; alternate titles in other parentheses stay.
+    title: str
+    alternates: tuple[str, ...]
+    year: int | None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The main title first, then the alternates (what a search tries)."""
+        return (self.title, *self.alternates)
+
+    @property
+    def display(self) -> str:
+        """The main title with the alternates in parentheses, without the year (what the site shows)."""
+        return " ".join([self.title, *(f"({name})" for name in self.alternates)])
+
+
+def article_first(name: str) -> str:
+    """`Shawshank Redemption, The` -> `The Shawshank Redemption`; `Uomo delle stelle, L'` -> `L'Uomo delle stelle`."""
+    name = name.strip()
+    head, sep, tail = name.rpartition(", ")
+    if sep and tail.lower() in ARTICLES:
+        return f"{tail}{head}" if tail.endswith("'") else f"{tail} {head}"
+    return name
+
+
+def parse_title(raw: str, year: int | None = None) -> MovieTitle:
+    """Split a MovieLens title: `Postino, Il (The Postman) (1994)` -> `Il Postino`, (`The Postman`,), 1994.
+
+    Only the last parenthesised four digits are the year (`year`, when given, wins); other trailing
+    parentheses are alternate titles (an `a.k.a.` in front dropped); a leading one belongs to the title
+    (`(500) Days of Summer`). Every name gets its article back in front.
     """
-    year = None
-    title = raw_title.strip()
-    match = _YEAR.search(title)
+    text = raw.strip()
+    match = _TRAILING_YEAR.search(text)
     if match:
-        year = int(match.group(1))
-        title = title[: match.start()].rstrip()
-    head, _, rest = title.partition(" (")
-    article = _ARTICLE.match(head)
-    if article:
-        head = f"{article.group(2)} {article.group(1)}".replace("' ", "'")
-        title = head + (f" ({rest}" if rest else "")
-    return title, year
+        year = year or int(match.group(1))
+        text = text[: match.start()]
+    alternates: list[str] = []
+    while (paren := _TRAILING_PAREN.search(text)) and paren.start() > 0:
+        alternates.insert(0, article_first(_AKA.sub("", paren.group(1))))
+        text = text[: paren.start()]
+    return MovieTitle(article_first(text), tuple(a for a in alternates if a), year)
 
 
 def load(data_dir: str | os.PathLike | None = None, *, download: bool = True) -> Dataset:
@@ -253,8 +295,8 @@ def _ml1m_movie(path: Path, lineno: int, fields: list[str]) -> Movie:
     unknown = [g for g in genres if g not in GENRES]
     if unknown:
         raise _fail(path, lineno, f"unknown genre {unknown[0]!r}")
-    title, year = split_title(fields[1])
-    return Movie(movie_id, fields[1], title, year, genres)
+    title = parse_title(fields[1])
+    return Movie(movie_id, fields[1], title.display, title.year, genres)
 
 
 def _parse_ratings(path: Path, sep: str) -> Ratings:
@@ -293,10 +335,11 @@ def _load_ml100k(path: Path) -> Dataset:
     for lineno, f in _rows(path / "u.item", "|", 24):
         flags = f[5:]
         genres = tuple(g for g, flag in zip(ML100K_GENRES, flags) if flag == "1" and g != "unknown")
-        title, year = split_title(f[1])
+        title = parse_title(f[1])
+        year = title.year
         if year is None and f[2][-4:].isdigit():
             year = int(f[2][-4:])
-        movies.append(Movie(_parse_int(path / "u.item", lineno, f[0], "movie id"), f[1], title, year, genres))
+        movies.append(Movie(_parse_int(path / "u.item", lineno, f[0], "movie id"), f[1], title.display, year, genres))
     ratings = _parse_ratings(path / "u.data", "\t")
     files = [path / n for n in ML100K_FILES]
     return _checked(Dataset(path, "ml-100k", users, movies, ratings, _dataset_sha256(files)))

@@ -4,9 +4,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from movrec.dataset import MovieTitle
+
 from worker.client import DoubanClient, Postpone, SubjectUnavailable, Transient
 from worker.douban import Blocked, DoubanRecord, ParseError, SubjectGone
-from worker.matching import MovieTitle, choose, search_queries
+from worker.matching import choose, search_queries
 from worker.posters import NotAnImage, large_url, store_poster
 
 log = logging.getLogger(__name__)

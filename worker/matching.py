@@ -1,66 +1,21 @@
-"""MovieLens titles -> search queries, and picking the Douban candidate that is the same film.
+"""Search queries for a MovieLens title, and picking the Douban candidate that is the same film.
 
-MovieLens writes ``Shawshank Redemption, The (1994)``, adds alternate titles in parentheses
-(``Postino, Il (The Postman) (1994)``, ``Professional, The (a.k.a. Leon: The Professional) (1994)``)
-and its text is latin-1 (``Misérables, Les``). Matching is deliberately strict: a wrong match is
-worse than ``not_found``.
+Titles are parsed by ``movrec.dataset.parse_title``, the parser the site's catalogue uses, so the site and
+the search read a title alike (``Postino, Il (The Postman) (1994)`` -> ``Il Postino``, alternate
+``The Postman``, 1994). Matching is deliberately strict: a wrong match is worse than ``not_found``.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Iterable
 
+from movrec.dataset import ARTICLES, MovieTitle
+
 from worker.douban import DoubanRecord
 
-# Articles MovieLens moves to the end ("Postino, Il"); those ending in an apostrophe join without a space.
-_ARTICLES = {
-    "the", "a", "an", "les", "la", "le", "l'", "l", "il", "el", "lo", "los", "las", "gli", "i", "un", "une",
-    "das", "die", "der", "den", "det", "de", "het", "ein", "eine", "o", "os", "as", "ta", "to", "en", "et",
-}
-_TRAILING_YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
-_TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
-_AKA = re.compile(r"^(a\.k\.a\.|aka)\s+", re.I)
 _SIMILAR_ENOUGH = 0.9
-
-
-@dataclass(frozen=True)
-class MovieTitle:
-    """A MovieLens title split into its display title, alternate titles and year."""
-
-    title: str
-    alternates: tuple[str, ...]
-    year: int | None
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The main title first, then the alternates."""
-        return (self.title, *self.alternates)
-
-
-def fix_article(name: str) -> str:
-    """``Shawshank Redemption, The`` -> ``The Shawshank Redemption``; ``Uomo delle stelle, L'`` -> ``L'Uomo ...``."""
-    name = name.strip()
-    head, sep, tail = name.rpartition(", ")
-    if sep and tail.lower() in _ARTICLES:
-        return f"{tail}{head}" if tail.endswith("'") else f"{tail} {head}"
-    return name
-
-
-def parse_movielens_title(raw: str, year: int | None = None) -> MovieTitle:
-    """Split a MovieLens title; ``year`` overrides the one in the text when given."""
-    text = raw.strip()
-    match = _TRAILING_YEAR.search(text)
-    if match:
-        year = year or int(match.group(1))
-        text = text[: match.start()]
-    alternates: list[str] = []
-    while (paren := _TRAILING_PAREN.search(text)) and paren.start() > 0:
-        alternates.insert(0, fix_article(_AKA.sub("", paren.group(1))))
-        text = text[: paren.start()]
-    return MovieTitle(fix_article(text), tuple(a for a in alternates if a), year)
 
 
 def match_key(name: str) -> str:
@@ -72,9 +27,13 @@ def match_key(name: str) -> str:
     return " ".join(folded.split())
 
 
+# The articles as they read in a match key ("l'" is "l" once punctuation is dropped).
+_ARTICLE_KEYS = frozenset(match_key(article) for article in ARTICLES)
+
+
 def _without_article(key: str) -> str:
     first, _, rest = key.partition(" ")
-    return rest if rest and first in _ARTICLES else key
+    return rest if rest and first in _ARTICLE_KEYS else key
 
 
 def title_score(names: Iterable[str], candidate: str) -> float:

@@ -15,6 +15,7 @@ import random
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
+from movrec.dataset import parse_title
 
 from webapp.douban.enqueue import due_movie_ids, request_info
 from webapp.douban.gate import gate_for
@@ -25,7 +26,6 @@ from worker import cache
 from worker.client import DoubanClient, Postpone, Transient
 from worker.douban import Blocked, DoubanError
 from worker.lookup import enrich, fetch_poster, find
-from worker.matching import parse_movielens_title
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5
@@ -55,7 +55,7 @@ def fetch_movie_info(self, movie_id: int) -> str:
     client = douban_client()
     settings = client.settings
     try:
-        record = find(client, parse_movielens_title(movie.raw_title, movie.year))
+        record = find(client, parse_title(movie.raw_title, movie.year))
         if record is not None and settings.fetch_subject:
             record = enrich(client, record)
     except Postpone as exc:

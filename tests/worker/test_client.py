@@ -4,13 +4,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from movrec.dataset import parse_title
 
 from webapp.douban.gate import RedisGate
+from webapp.douban.settings import DoubanSettings
 from worker.client import DoubanClient, Postpone, SubjectUnavailable, Transient
 from worker.douban import Blocked
 from worker.lookup import enrich, fetch_poster, find
-from webapp.douban.settings import DoubanSettings
-from worker.matching import parse_movielens_title
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_login_cookie_from_configuration_is_sent(fake, gate):
 
 def test_find_then_enrich_from_the_recorded_subject_page(fake, gate):
     client = make_client(fake, gate)
-    record = find(client, parse_movielens_title("Inception (2010)"))
+    record = find(client, parse_title("Inception (2010)"))
     assert (record.douban_id, record.title, record.imdb_id, record.kind) == ("3541415", "盗梦空间", None, None)
     record = enrich(client, record)
     assert (record.votes, record.rating, record.imdb_id, record.kind) == (1970885, 9.4, "tt1375666", "movie")
@@ -49,20 +49,20 @@ def test_find_then_enrich_from_the_recorded_subject_page(fake, gate):
 
 def test_find_falls_back_to_suggest_and_reports_not_found(fake, gate):
     client = make_client(fake, gate)
-    assert find(client, parse_movielens_title("Nothing Like This On Douban (1971)")) is None
+    assert find(client, parse_title("Nothing Like This On Douban (1971)")) is None
     paths = [r["path"] for r in fake.requests()]
     assert paths == ["/search", "/j/subject_suggest"]
 
 
 def test_find_uses_the_alternate_title(fake, gate):
-    record = find(make_client(fake, gate), parse_movielens_title("Postman, The (Postino, Il) (1994)"))
+    record = find(make_client(fake, gate), parse_title("Postman, The (Postino, Il) (1994)"))
     assert record.douban_id == "1300001"
     assert [r["query"]["q"] for r in fake.requests("/search")] == ["The Postman 1994", "Il Postino 1994"]
 
 
 def test_poster_is_fetched_in_large_size_with_referer_and_stored(fake, gate, tmp_path):
     client = make_client(fake, gate)
-    record = find(client, parse_movielens_title("Toy Story (1995)"))
+    record = find(client, parse_title("Toy Story (1995)"))
     path, error = fetch_poster(client, str(tmp_path), 1, record)
     assert (path, error) == ("1.jpg", None)
     assert (tmp_path / "1.jpg").read_bytes()[:3] == b"\xff\xd8\xff"
@@ -72,7 +72,7 @@ def test_poster_is_fetched_in_large_size_with_referer_and_stored(fake, gate, tmp
 
 def test_a_non_image_poster_is_refused(fake, gate, tmp_path):
     client = make_client(fake, gate)
-    record = find(client, parse_movielens_title("Toy Story (1995)"))
+    record = find(client, parse_title("Toy Story (1995)"))
     fake.set_mode(garbage=True, paths=["/img"])
     path, error = fetch_poster(client, str(tmp_path), 1, record)
     assert path is None and error.startswith("NotAnImage") and not list(tmp_path.iterdir())
@@ -122,7 +122,7 @@ def test_unsolvable_challenge_pauses_subject_pages_without_failing_the_lookup(fa
     monkeypatch.setattr("worker.challenge.MAX_TRIES", 1)  # every solve attempt gives up at once
     monkeypatch.setattr("worker.challenge.solve.__defaults__", (4, 1))
     client = make_client(fake, gate)
-    record = find(client, parse_movielens_title("Toy Story (1995)"))
+    record = find(client, parse_title("Toy Story (1995)"))
     assert enrich(client, record) == record
     assert gate.circuit("subject").is_open and not gate.circuit("douban").is_open
     with pytest.raises(SubjectUnavailable):

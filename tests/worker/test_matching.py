@@ -1,28 +1,11 @@
-"""MovieLens title normalising and choosing the right Douban candidate."""
+"""Choosing the Douban candidate that is the same film as a MovieLens title (parsed by movrec.dataset)."""
 from __future__ import annotations
 
-import pytest
+from movrec.dataset import MovieTitle, parse_title
 
-from worker.douban import DoubanRecord, parse_search, parse_suggest
-from worker.matching import MovieTitle, choose, match_key, parse_movielens_title, search_queries
 from tests.worker.recordings import read
-
-
-@pytest.mark.parametrize("raw, title, alternates, year", [
-    ("Shawshank Redemption, The (1994)", "The Shawshank Redemption", (), 1994),
-    ("Postino, Il (The Postman) (1994)", "Il Postino", ("The Postman",), 1994),
-    ("Hate (Haine, La) (1995)", "Hate", ("La Haine",), 1995),
-    ("Professional, The (a.k.a. Leon: The Professional) (1994)", "The Professional", ("Leon: The Professional",), 1994),
-    ("Star Maker, The (Uomo delle stelle, L') (1995)", "The Star Maker", ("L'Uomo delle stelle",), 1995),
-    ("White Balloon, The (Badkonake Sefid ) (1995)", "The White Balloon", ("Badkonake Sefid",), 1995),
-    ("Misérables, Les (1995)", "Les Misérables", (), 1995),
-    ("City of Lost Children, The (Cité des enfants perdus, La) (1995)", "The City of Lost Children",
-     ("La Cité des enfants perdus",), 1995),
-    ("(500) Days of Summer (2009)", "(500) Days of Summer", (), 2009),
-    ("Toy Story", "Toy Story", (), None),
-])
-def test_parse_movielens_title(raw, title, alternates, year):
-    assert parse_movielens_title(raw) == MovieTitle(title, alternates, year)
+from worker.douban import DoubanRecord, parse_search, parse_suggest
+from worker.matching import choose, match_key, search_queries
 
 
 def test_match_key_folds_accents_case_punctuation_and_ampersand():
@@ -33,7 +16,7 @@ def test_match_key_folds_accents_case_punctuation_and_ampersand():
 
 
 def test_search_queries_title_and_alternates_with_year():
-    movie = parse_movielens_title("Postino, Il (The Postman) (1994)")
+    movie = parse_title("Postino, Il (The Postman) (1994)")
     assert search_queries(movie) == ["Il Postino 1994", "The Postman 1994"]
 
 
@@ -42,18 +25,18 @@ def rec(original, year, kind=None, douban_id="1", title="片名", votes=None):
 
 
 def test_choose_matches_original_title_and_year():
-    movie = parse_movielens_title("Extraction (2020)")
+    movie = parse_title("Extraction (2020)")
     assert choose(movie, parse_suggest(read("suggest_jingtian_yingjiu_2023.json"))).douban_id == "30314127"
 
 
 def test_choose_accepts_a_year_off_by_one_but_not_two():
-    movie = parse_movielens_title("Extraction (2021)")
+    movie = parse_title("Extraction (2021)")
     assert choose(movie, [rec("Extraction", 2020)]) is not None
-    assert choose(parse_movielens_title("Extraction (2022)"), [rec("Extraction", 2020)]) is None
+    assert choose(parse_title("Extraction (2022)"), [rec("Extraction", 2020)]) is None
 
 
 def test_choose_prefers_film_over_series_and_exact_year():
-    movie = parse_movielens_title("Fargo (1996)")
+    movie = parse_title("Fargo (1996)")
     cands = [rec("Fargo", 1996, kind="tv", douban_id="tv"), rec("Fargo", 1997, kind="movie", douban_id="film")]
     assert choose(movie, cands).douban_id == "film"
     cands = [rec("Fargo", 1997, douban_id="late"), rec("Fargo", 1996, douban_id="same")]
@@ -61,15 +44,15 @@ def test_choose_prefers_film_over_series_and_exact_year():
 
 
 def test_choose_matches_alternate_title_and_accents():
-    assert choose(parse_movielens_title("Hate (Haine, La) (1995)"), [rec("La haine", 1995)]) is not None
-    assert choose(parse_movielens_title("Misérables, Les (1995)"), [rec("Les Miserables", 1995)]) is not None
+    assert choose(parse_title("Hate (Haine, La) (1995)"), [rec("La haine", 1995)]) is not None
+    assert choose(parse_title("Misérables, Les (1995)"), [rec("Les Miserables", 1995)]) is not None
 
 
 def test_choose_records_not_found_rather_than_a_wrong_match():
-    movie = parse_movielens_title("Toy Story (1995)")
+    movie = parse_title("Toy Story (1995)")
     assert choose(movie, [rec("Toy Story 2", 1999), rec("Toy Soldiers", 1995), rec("Toy Story", None)]) is None
     assert choose(movie, []) is None
-    assert choose(parse_movielens_title("Toy Story 2 (1999)"), [rec("Toy Story 3", 1999)]) is None
+    assert choose(parse_title("Toy Story 2 (1999)"), [rec("Toy Story 3", 1999)]) is None
 
 
 def test_choose_on_recorded_search_page():
