@@ -36,13 +36,15 @@ def test_production_needs_a_secret_key_to_serve(tmp_path):
     require_secret(config, serving=False)  # `flask db upgrade` and `flask movrec import` sign nothing
 
 
-def test_create_app_refuses_to_serve_in_production_without_a_secret(monkeypatch):
+def test_create_app_refuses_to_serve_in_production_without_a_secret(monkeypatch, tmp_path):
     from webapp import create_app
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("MOVREC_ENV", "production")
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
     with pytest.raises(ConfigError):
-        create_app()
+        create_app()  # outside any command line: a server, as under gunicorn
+    assert create_app(serving=False).config["SECRET_KEY"] == DEV_SECRET_KEY  # the worker's app signs nothing
 
 
 def test_unknown_environment_name_is_an_error(tmp_path):

@@ -1,4 +1,4 @@
-"""Real ``celery -A worker worker`` processes for the integration tests, always stopped afterwards."""
+"""Real ``celery -A worker.make_celery worker`` processes for the integration tests, always stopped afterwards."""
 from __future__ import annotations
 
 import os
@@ -32,7 +32,7 @@ class WorkerProcess:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> "WorkerProcess":
-        command = [CELERY, "-A", "worker", "worker", "-Q", "douban_interactive,douban_backfill", "-c", "1",
+        command = [CELERY, "-A", "worker.make_celery", "worker", "-Q", "douban_interactive,douban_backfill", "-c", "1",
                    "--prefetch-multiplier", "1", "-n", f"{self.name}@%h", "-l", "info",
                    "--without-gossip", "--without-mingle", "--without-heartbeat"]
         env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
@@ -63,14 +63,14 @@ class WorkerProcess:
 
 
 class BeatProcess:
-    """``celery -A worker beat`` with its schedule file in ``tmp_path``."""
+    """``celery -A worker.make_celery beat`` with its schedule file in ``tmp_path``."""
 
     def __init__(self, env: dict, tmp_path: Path):
         self.env, self.tmp_path = env, tmp_path
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> "BeatProcess":
-        command = [CELERY, "-A", "worker", "beat", "-s", str(self.tmp_path / "celerybeat-schedule"), "-l", "info"]
+        command = [CELERY, "-A", "worker.make_celery", "beat", "-s", str(self.tmp_path / "celerybeat-schedule"), "-l", "info"]
         with open(self.tmp_path / "beat.log", "ab") as log:
             self.proc = subprocess.Popen(command, cwd=REPO, env={**os.environ, **self.env}, stdout=log,
                                          stderr=subprocess.STDOUT, start_new_session=True)

@@ -1,4 +1,4 @@
-"""End to end: real ``celery -A worker worker`` processes, the real Redis and PostgreSQL (or SQLite and
+"""End to end: real ``celery -A worker.make_celery worker`` processes, the real Redis and PostgreSQL (or SQLite and
 Kombu's SQLAlchemy broker), and the fake Douban on loopback."""
 from __future__ import annotations
 

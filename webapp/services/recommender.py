@@ -1,17 +1,24 @@
-"""One `Recommender` per process and artifacts directory, loaded on first use."""
+"""The model's recommender: one `Recommender` per process and artifacts directory, loaded on first use, or at
+start in a process that serves requests."""
 import threading
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
+from movrec.artifacts import REQUIRED
 from movrec.recommender import Recommender
 
 _loaded: dict[Path, Recommender] = {}
 _lock = threading.Lock()
 
 
+def artifacts_dir() -> Path:
+    """The app's artifacts directory (`MOVREC_ARTIFACTS`), absolute."""
+    return Path(current_app.config["MOVREC_ARTIFACTS"]).resolve()
+
+
 def get_recommender() -> Recommender:
-    """The recommender for the app's `MOVREC_ARTIFACTS`, loaded once per process."""
-    path = Path(current_app.config["MOVREC_ARTIFACTS"]).resolve()
+    """The recommender for the app's artifacts, loaded once per process."""
+    path = artifacts_dir()
     recommender = _loaded.get(path)
     if recommender is None:
         with _lock:
@@ -19,3 +26,10 @@ def get_recommender() -> Recommender:
             if recommender is None:
                 recommender = _loaded[path] = Recommender.load(path)
     return recommender
+
+
+def load_at_start(app: Flask) -> None:
+    """Load the recommender now rather than in the first request, if the artifacts exist yet."""
+    with app.app_context():
+        if all((artifacts_dir() / name).is_file() for name in REQUIRED):
+            get_recommender()

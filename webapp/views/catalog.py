@@ -13,11 +13,10 @@ from webapp.services import page_cache
 from webapp.services.cards import ask_for_missing_info, build_card_lists, info_version, info_version_of, load_movies
 from webapp.services.catalog import browse_query, home_rows, years
 from webapp.services.ratings import picks_for_current_user, stars_given
-from webapp.services.recommender import get_recommender
+from webapp.services.recommender import artifacts_dir, get_recommender
 from webapp.views.picks import RatingForm
 
 bp = Blueprint("catalog", __name__)
-bp.record_once(lambda state: page_cache.init_app(state.app))
 TOP_MOVIES = 12
 PER_GENRE = 8
 RECOMMENDATIONS = 10
@@ -102,15 +101,14 @@ def poster(movie_id: int):
 @bp.route("/model")
 def model():
     """About the model: its metrics and loss curve."""
-    recommender = get_recommender()
-    has_curve = (recommender.artifacts_dir / LOSS_CURVE).is_file()
-    return render_template("catalog/model.html", metrics=recommender.metrics, has_curve=has_curve)
+    has_curve = (artifacts_dir() / LOSS_CURVE).is_file()
+    return render_template("catalog/model.html", metrics=get_recommender().metrics, has_curve=has_curve)
 
 
 @bp.route("/model/loss-curve.png")
 def loss_curve():
     """The training loss-curve image from the artifacts directory."""
-    return send_from_directory(get_recommender().artifacts_dir, LOSS_CURVE, max_age=3600)
+    return send_from_directory(artifacts_dir(), LOSS_CURVE, max_age=3600)
 
 
 @bp.route("/healthz")
