@@ -1,5 +1,6 @@
 """Fixtures several test folders need: a generated dataset and artifacts trained on it, the genuine
-MovieLens copies, the machine's PostgreSQL and Redis, and the local fake Douban."""
+MovieLens copies, the machine's PostgreSQL and Redis, the local fake Douban, and an app configured like a
+worker process on either database."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from tests.factory import write_ml1m
 from tests.services import private_redis, throwaway_postgres
 from tests.worker.fake_douban import FakeDouban
 from tests.worker.recordings import fixture_dir
+from tests.worker_setup import app_from_env, worker_env
+from webapp.extensions import db
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_DATA = SHARED / "data"
@@ -77,3 +80,15 @@ def fake():
     server = FakeDouban().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def worker_app(request, fake, tmp_path):
+    """An app configured like a worker process (``tests.worker_setup``) on SQLite, then on PostgreSQL,
+    inside its app context."""
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    app = app_from_env(worker_env(url, fake, tmp_path, None), tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()

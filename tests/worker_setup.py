@@ -1,10 +1,14 @@
 """Apps configured the way a worker process configures itself: environment variables pointing at the fake
-Douban, a throwaway database migrated to head, and a few movies in the catalogue."""
+Douban, a throwaway database migrated to head, and a few movies in the catalogue; and what tests of the
+``movie_info`` rows use."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from tests.worker.fake_douban import FakeDouban
+from webapp.extensions import db
+from webapp.models import MovieInfo
+from worker.douban import DoubanRecord
 
 # Movies the tests put in the catalogue: (MovieLens id, raw title, year, rating count).
 MOVIES = [
@@ -16,6 +20,8 @@ MOVIES = [
     (6, "Nothing Like This On Douban (1971)", 1971, 10),
     *[(100 + n, f"Test Film {n} (2000)", 2000, 100 - n) for n in range(1, 41)],
 ]
+# What the worker found for movie 1.
+RECORD = DoubanRecord("1291575", "玩具总动员", "Toy Story", 1995, 8.7, "http://x/p.jpg", votes=10)
 
 
 def worker_env(database_url: str, fake: FakeDouban, tmp_path: Path, redis_url: str | None, **extra) -> dict:
@@ -50,7 +56,6 @@ def app_from_env(env: dict, tmp_path: Path):
 
     from webapp import create_app
     from webapp.config import from_environment
-    from webapp.extensions import db
     from webapp.models import Movie
 
     instance = tmp_path / "instance"
@@ -64,3 +69,8 @@ def app_from_env(env: dict, tmp_path: Path):
                                      rating_count=c) for i, t, y, c in MOVIES)
             db.session.commit()
     return app
+
+
+def info(movie_id: int) -> MovieInfo:
+    """The movie's ``movie_info`` row as stored now (inside an app context)."""
+    return db.session.get(MovieInfo, movie_id, populate_existing=True)

@@ -1,38 +1,19 @@
-"""``movie_info`` bookkeeping (upserts, retry schedule) and claiming/backfill, on SQLite and PostgreSQL."""
+"""``movie_info`` bookkeeping (upserts, retry schedule) and the tasks' outcomes, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import redis
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from tests.worker_setup import app_from_env, worker_env
+from tests.worker_setup import RECORD, app_from_env, info, worker_env
+from webapp.douban.gate import gate_for
 from webapp.extensions import db
 from webapp.models import MovieInfo, as_utc, utcnow
-from webapp.douban.gate import gate_for
-from webapp.douban.enqueue import claim, due_movie_ids
 from worker import cache
-from worker.douban import DoubanRecord
-
-RECORD = DoubanRecord("1291575", "玩具总动员", "Toy Story", 1995, 8.7, "http://x/p.jpg", votes=10)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def app(request, fake, tmp_path):
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-    app = app_from_env(worker_env(url, fake, tmp_path, None), tmp_path)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def info(movie_id: int) -> MovieInfo:
-    return db.session.get(MovieInfo, movie_id, populate_existing=True)
-
-
-def test_failures_back_off_with_growing_delays(app):
+def test_failures_back_off_with_growing_delays(worker_app):
     gaps = []
     for _ in range(3):
         before = utcnow()
@@ -46,7 +27,7 @@ def test_failures_back_off_with_growing_delays(app):
     assert cache.retry_delay("not_found", 40, refresh_days=30) == timedelta(days=30)  # capped
 
 
-def test_ok_upsert_is_idempotent_and_a_failed_refresh_keeps_the_info(app):
+def test_ok_upsert_is_idempotent_and_a_failed_refresh_keeps_the_info(worker_app):
     cache.record_failure(1, "error", "HTTP 500", refresh_days=30)
     cache.record_ok(1, RECORD, "1.jpg", None, refresh_days=30)
     first = info(1)
@@ -63,27 +44,6 @@ def test_ok_upsert_is_idempotent_and_a_failed_refresh_keeps_the_info(app):
     assert db.session.scalars(select(MovieInfo.movie_id)).all() == [1]
 
 
-def test_claims_suppress_duplicates_until_done_or_stale(app):
-    assert claim([1, 2, 999]) == [1, 2]  # unknown movies are ignored
-    assert claim([1, 2]) == []
-    cache.record_ok(1, RECORD, None, None, refresh_days=30)
-    assert info(1).is_fresh(utcnow())
-    assert claim([1]) == []  # fresh
-    assert claim([1], force=True) == [1]  # by hand, even when fresh
-    assert info(1).next_attempt_at is None
-    stale = utcnow() - timedelta(hours=2)
-    db.session.execute(update(MovieInfo).where(MovieInfo.movie_id == 2).values(queued_at=stale))
-    db.session.commit()
-    assert claim([2]) == [2]  # a claim this old is taken as lost
-
-
-def test_due_movies_are_the_most_rated_without_fresh_info(app):
-    assert due_movie_ids(3) == [1, 3, 2]
-    cache.record_ok(1, RECORD, None, None, refresh_days=30)
-    claim([3])
-    assert due_movie_ids(3) == [2, 5, 4]
-
-
 def test_backfill_queues_a_few_and_skips_while_the_circuit_is_open(fake, tmp_path, redis_url, pg_url):
     from worker.tasks import backfill_movie_info
 
@@ -97,24 +57,6 @@ def test_backfill_queues_a_few_and_skips_while_the_circuit_is_open(fake, tmp_pat
         assert broker.llen("douban_backfill") == 2 and broker.llen("douban_interactive") == 0
         assert sorted(m for m, q in db.session.execute(select(MovieInfo.movie_id, MovieInfo.queued_at)) if q) == [1, 3]
         db.engine.dispose()
-
-
-def test_scrape_command_modes(fake, tmp_path, redis_url, pg_url):
-    app = app_from_env(worker_env(pg_url, fake, tmp_path, redis_url), tmp_path)
-    broker = redis.Redis.from_url(redis_url)
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["movrec", "scrape", "--missing", "--limit", "2"])
-    assert result.exit_code == 0 and "queued 2 of 2 movies on douban_backfill" in result.output
-    assert runner.invoke(args=["movrec", "scrape", "--limit", "2"]).output.startswith("queued 2 of 2")  # the next two
-    assert "queued 3 of 3" in runner.invoke(args=["movrec", "scrape", "--all", "--limit", "3"]).output  # forced
-    assert broker.llen("douban_backfill") == 7
-    assert "queued 1 of 1 movies on douban_interactive" in runner.invoke(args=["movrec", "scrape", "--movie", "4"]).output
-    down = app_from_env(worker_env(pg_url, fake, tmp_path, "redis://127.0.0.1:1/0"), tmp_path)
-    result = down.test_cli_runner().invoke(args=["movrec", "scrape", "--movie", "5"])
-    assert result.exit_code != 0 and "broker unavailable" in result.output
-    for each in (app, down):
-        with each.app_context():
-            db.engine.dispose()
 
 
 def test_server_errors_end_as_error_once_the_retries_are_spent(fake, tmp_path, redis_url, pg_url):
