@@ -1,4 +1,6 @@
 """JSON API: the same recommendations as the pages, and card data for refreshing posters in place."""
+from collections.abc import Callable
+
 from flask import Blueprint, abort, jsonify, request, url_for
 from movrec.recommender import UnknownMovie, UnknownUser
 
@@ -35,7 +37,12 @@ def _card_json(card: Card) -> dict:
     }
 
 
-def _recommendations(pairs: list[tuple[int, float]]):
+def _recommendations(ask: Callable[[], list[tuple[int, float]]], unknown: type[Exception]):
+    """The cards of the list `ask()` returns, as JSON; a 404 when it raises `unknown` (no such movie or user)."""
+    try:
+        pairs = ask()
+    except unknown:
+        abort(404)
     cards, = build_card_lists([pairs])
     return jsonify([_card_json(card) for card in cards])
 
@@ -43,28 +50,19 @@ def _recommendations(pairs: list[tuple[int, float]]):
 @bp.route("/movies/<id:movie_id>/similar")
 def similar(movie_id: int):
     """Movies like this one (content and taste), best first."""
-    try:
-        return _recommendations(get_recommender().similar(movie_id, k=_k()))
-    except UnknownMovie:
-        abort(404)
+    return _recommendations(lambda: get_recommender().similar(movie_id, k=_k()), UnknownMovie)
 
 
 @bp.route("/movies/<id:movie_id>/also-liked")
 def also_liked(movie_id: int):
     """Movies liked by the people who liked this one, best first."""
-    try:
-        return _recommendations(get_recommender().also_liked(movie_id, k=_k()))
-    except UnknownMovie:
-        abort(404)
+    return _recommendations(lambda: get_recommender().also_liked(movie_id, k=_k()), UnknownMovie)
 
 
 @bp.route("/users/<id:user_id>/picks")
 def user_picks(user_id: int):
     """The model's picks for a MovieLens user of the dataset."""
-    try:
-        return _recommendations(get_recommender().for_user(user_id, k=_k()))
-    except UnknownUser:
-        abort(404)
+    return _recommendations(lambda: get_recommender().for_user(user_id, k=_k()), UnknownUser)
 
 
 @bp.route("/movies/cards")
