@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import (CheckConstraint, ColumnElement, DateTime, Enum, Float, ForeignKey, Integer, SmallInteger, String,
-                        Text, UniqueConstraint, and_, or_)
+from sqlalchemy import (CheckConstraint, ColumnElement, DateTime, Enum, Float, ForeignKey, Integer, SmallInteger,
+                        String, Text, UniqueConstraint, and_, or_)
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

@@ -70,7 +70,8 @@ class BeatProcess:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> "BeatProcess":
-        command = [CELERY, "-A", "worker.make_celery", "beat", "-s", str(self.tmp_path / "celerybeat-schedule"), "-l", "info"]
+        command = [CELERY, "-A", "worker.make_celery", "beat", "-s", str(self.tmp_path / "celerybeat-schedule"),
+                   "-l", "info"]
         with open(self.tmp_path / "beat.log", "ab") as log:
             self.proc = subprocess.Popen(command, cwd=REPO, env={**os.environ, **self.env}, stdout=log,
                                          stderr=subprocess.STDOUT, start_new_session=True)

@@ -84,7 +84,8 @@ def claim(movie_ids: list[int], force: bool = False) -> list[int]:
     with db.engine.begin() as conn:
         insert = upsert_insert(conn)
         known = set(conn.scalars(select(Movie.id).where(Movie.id.in_(movie_ids))))
-        rows = [{"movie_id": m, "status": InfoStatus.PENDING, "attempts": 0, "updated_at": now} for m in movie_ids if m in known]
+        rows = [{"movie_id": m, "status": InfoStatus.PENDING, "attempts": 0, "updated_at": now}
+                for m in movie_ids if m in known]
         if not rows:
             return []
         conn.execute(insert(MovieInfo).values(rows).on_conflict_do_nothing())

@@ -35,12 +35,12 @@ def save_ratings(user_id: int, stars: Mapping[int, int]) -> None:
     if not stars:
         return
     now = utcnow()
-    insert = upsert_insert(db.engine)(Rating).values(
-        [{"user_id": user_id, "movie_id": movie_id, "stars": value, "rated_at": now} for movie_id, value in stars.items()])
-    changed = Rating.stars != insert.excluded.stars
-    db.session.execute(insert.on_conflict_do_update(
-        index_elements=[Rating.user_id, Rating.movie_id],
-        set_={"stars": insert.excluded.stars, "rated_at": case((changed, insert.excluded.rated_at), else_=Rating.rated_at)}))
+    rows = [{"user_id": user_id, "movie_id": movie_id, "stars": value, "rated_at": now} for movie_id, value in stars.items()]
+    insert = upsert_insert(db.engine)(Rating).values(rows)
+    new = insert.excluded
+    rated_at = case((Rating.stars != new.stars, new.rated_at), else_=Rating.rated_at)
+    db.session.execute(insert.on_conflict_do_update(index_elements=[Rating.user_id, Rating.movie_id],
+                                                    set_={"stars": new.stars, "rated_at": rated_at}))
     db.session.commit()
 
 

@@ -8,7 +8,7 @@ from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, OCCUPATION_LABELS, genre
 
 
 # Card lists build two URLs per movie; formatting them directly is ~20x cheaper than url_for and
-# keeps the movie page fast. tests/web/test_templating.py checks they equal url_for's.
+# keeps the movie page fast. tests/webapp/site/test_templating.py checks they equal url_for's.
 def movie_url(movie_id: int) -> str:
     """URL of the movie's page (same as `url_for("catalog.movie", movie_id=...)`)."""
     return f"{request.script_root}/movies/{movie_id}"
