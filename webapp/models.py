@@ -25,11 +25,6 @@ class InfoStatus(StrEnum):
     NOT_FOUND = "not_found"  # no Douban subject matches
     ERROR = "error"          # the last attempt failed
 
-    @property
-    def settled(self) -> bool:
-        """True once the worker is done with the movie (found or not found); pages stop asking for it."""
-        return self in (InfoStatus.OK, InfoStatus.NOT_FOUND)
-
 
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC."""
@@ -71,7 +66,7 @@ class Movie(db.Model):
     @property
     def info_pending(self) -> bool:
         """True while the worker has not settled this movie's Douban info (found or not found)."""
-        return self.info is None or not self.info.status.settled
+        return self.info is None or not self.info.is_settled
 
 
 class MovieInfo(db.Model):
@@ -105,6 +100,11 @@ class MovieInfo(db.Model):
     def is_cached(self) -> bool:
         """True once the worker has stored this movie's Douban info."""
         return self.status == InfoStatus.OK
+
+    @property
+    def is_settled(self) -> bool:
+        """True once the worker is done with the movie (found or not found); pages stop asking for it."""
+        return self.status in (InfoStatus.OK, InfoStatus.NOT_FOUND)
 
     # The fetch-due rule, in Python for loaded rows and in SQL for queries (``hybrid_method``).
     @hybrid_method

@@ -12,7 +12,7 @@ from webapp.models import REQUEUE_AFTER, InfoStatus, Movie, MovieInfo, utcnow
 
 
 def test_statuses_read_back_as_the_enum_and_only_ok_and_not_found_are_settled(app):
-    assert [s for s in InfoStatus if s.settled] == [InfoStatus.OK, InfoStatus.NOT_FOUND]
+    assert [s for s in InfoStatus if MovieInfo(status=s).is_settled] == [InfoStatus.OK, InfoStatus.NOT_FOUND]
     with app.app_context():
         db.session.add(MovieInfo(movie_id=1, status="not_found"))
         db.session.commit()
