@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .dataset import DatasetError, load, resolve_data_dir
+from .train import VARIANT_DEFAULTS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,12 +21,14 @@ def main(argv: list[str] | None = None) -> int:
     train = commands.add_parser("train", help="train the model and write the artifacts directory")
     train.add_argument("--data", help="dataset directory (default: $MOVREC_DATA_DIR, else download)")
     train.add_argument("--out", default="artifacts", help="artifacts directory (default: %(default)s)")
-    train.add_argument("--epochs", type=int, default=5)
-    train.add_argument("--batch-size", type=int, default=256)
-    train.add_argument("--test-size", type=float, default=0.2, help="0.2 (80/20) or 0.1 (90/10)")
+    train.add_argument("--epochs", type=int, help="default: 30 (two_tower), 5 (seed)")
+    train.add_argument("--batch-size", type=int, help="default: 128 users (two_tower), 256 ratings (seed)")
+    train.add_argument("--test-size", type=float, default=0.2,
+                       help="share of ratings held out for evaluation, written to heldout.npz; 0 trains on all")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--variant", default="seed")
-    train.add_argument("--learning-rate", type=float, default=1e-3)
+    train.add_argument("--variant", default="two_tower", choices=sorted(VARIANT_DEFAULTS),
+                       help="two_tower (retrieval + rating heads, served) or seed (the original MSE model)")
+    train.add_argument("--learning-rate", type=float)
 
     rec = commands.add_parser("recommend", help="print recommendations from trained artifacts")
     rec.add_argument("--artifacts", default="artifacts")
@@ -56,8 +59,10 @@ def _train(args: argparse.Namespace) -> int:
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, test_size=args.test_size,
                          seed=args.seed, variant=args.variant, learning_rate=args.learning_rate)
     metrics = train(load(args.data), Path(args.out), config)
-    print(f"test RMSE {metrics['test_rmse']:.4f}  MAE {metrics['test_mae']:.4f}  "
-          f"trained in {metrics['train_seconds']:.1f} s; artifacts in {args.out}")
+    if "test_rmse" in metrics:
+        print(f"test RMSE {metrics['test_rmse']:.4f}  MAE {metrics['test_mae']:.4f}  "
+              f"Recall@10 {metrics['test_recall_at_10']:.4f}")
+    print(f"trained in {metrics['train_seconds']:.1f} s; artifacts in {args.out}")
     return 0
 
 
@@ -69,10 +74,15 @@ def _recommend(args: argparse.Namespace) -> int:
         recommender = Recommender.load(args.artifacts)
         if args.user is not None:
             picks = recommender.for_user(args.user, args.k)
+            stars = recommender.predicted_stars(recommender.user_rating_vector(args.user), [m for m, _ in picks])
+            picks = list(zip((m for m, _ in picks), stars))
+            print("predicted stars, movie id, title")
         elif args.similar is not None:
             picks = recommender.similar(args.similar, args.k)
+            print("cosine similarity, movie id, title")
         else:
             picks = recommender.also_liked(args.also_liked, args.k)
+            print("co-liked score, movie id, title")
     except (UnknownUser, UnknownMovie) as exc:
         print(f"error: {type(exc).__name__}: {exc} is not in the trained model", file=sys.stderr)
         return 2

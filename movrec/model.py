@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import keras
+import numpy as np
 from keras import layers, ops
 
 FEATURE_DIM = 200
@@ -43,10 +44,10 @@ def _scalar_input(name: str) -> keras.KerasTensor:
     return keras.Input(shape=(), dtype="int32", name=name)
 
 
-def _embedded_fc(x, vocab: int, dim: int, name: str):
-    """Embedding of a categorical scalar followed by Dense(32, relu), as in the original towers."""
+def _embedded_fc(x, vocab: int, dim: int, name: str, width: int = 32):
+    """Embedding of a categorical scalar followed by Dense(width, relu), as in the original towers."""
     x = layers.Embedding(vocab, dim, name=f"{name}_embed")(x)
-    return layers.Dense(32, activation="relu", name=f"{name}_fc")(x)
+    return layers.Dense(width, activation="relu", name=f"{name}_fc")(x)
 
 
 @keras.saving.register_keras_serializable(package="movrec")
@@ -95,13 +96,119 @@ def build_seed(shape: ModelShape, learning_rate: float = 1e-3) -> TwoTower:
     return TwoTower(model, user_tower, movie_tower)
 
 
-VARIANTS = {"seed": build_seed}
+@keras.saving.register_keras_serializable(package="movrec")
+class RatedBag(layers.Layer):
+    """What a user's ratings say, from 0/1 `rated` and `stars` rows over the catalogue: the mean embedding
+    of the rated movies, beside the mean of a second embedding weighted by (stars - 3) / 2, so a movie
+    loved and a movie hated pull in opposite directions."""
+
+    def __init__(self, n_movies: int, dim: int, **kwargs):
+        super().__init__(**kwargs)
+        self.n_movies, self.dim = n_movies, dim
+
+    def build(self, input_shape):
+        self.seen = self.add_weight(shape=(self.n_movies, self.dim), initializer="glorot_uniform", name="seen")
+        self.taste = self.add_weight(shape=(self.n_movies, self.dim), initializer="glorot_uniform", name="taste")
+
+    def call(self, rated, stars):
+        count = ops.sqrt(ops.maximum(ops.sum(rated, axis=1, keepdims=True), 1.0))
+        preference = rated * (stars - 3.0) / 2.0
+        return ops.concatenate([ops.matmul(rated, self.seen), ops.matmul(preference, self.taste)], axis=1) / count
+
+    def get_config(self):
+        return {**super().get_config(), "n_movies": self.n_movies, "dim": self.dim}
 
 
-def build(variant: str, shape: ModelShape, learning_rate: float) -> TwoTower:
-    """Build a registered variant by name."""
-    try:
-        builder = VARIANTS[variant]
-    except KeyError:
-        raise ValueError(f"unknown model variant {variant!r}; choose from {sorted(VARIANTS)}") from None
-    return builder(shape, learning_rate)
+@keras.saving.register_keras_serializable(package="movrec")
+class Catalogue(layers.Layer):
+    """Every movie's tower inputs, as constants: the candidates the retrieval softmax ranks against."""
+
+    def __init__(self, genres, title, **kwargs):
+        super().__init__(**kwargs)
+        self.genres = np.asarray(genres, np.int32)
+        self.title = np.asarray(title, np.int32)
+
+    def call(self, anchor):
+        return {"movie": ops.arange(len(self.genres), dtype="int32"),
+                "genres": ops.convert_to_tensor(self.genres), "title": ops.convert_to_tensor(self.title)}
+
+
+@dataclass(frozen=True)
+class TwoTowerOptions:
+    """Settings of the retrieval + rating model (tuned on a validation slice of the training ratings)."""
+
+    id_dim: int = 64
+    bag_dim: int = 64
+    rating_weight: float = 1.0       # weight of the MSE head beside the retrieval softmax
+
+
+def _user_tower(shape: ModelShape, options: TwoTowerOptions) -> keras.Model:
+    """User id (row n_users is "unknown"), demographics and the rated movies -> query and rating vectors."""
+    user, gender, age, occupation = (_scalar_input(n) for n in ("user", "gender", "age", "occupation"))
+    rated = keras.Input(shape=(shape.n_movies,), dtype="float32", name="rated")
+    stars = keras.Input(shape=(shape.n_movies,), dtype="float32", name="stars")
+    joined = layers.Concatenate(name="user_joined")([
+        _embedded_fc(user, shape.n_users + 1, options.id_dim, "uid", options.id_dim),
+        _embedded_fc(gender, shape.n_genders, 16, "gender"),
+        _embedded_fc(age, shape.n_ages, 16, "age"),
+        _embedded_fc(occupation, shape.n_occupations, 16, "occupation"),
+        RatedBag(shape.n_movies, options.bag_dim, name="rated_bag")(rated, stars),
+    ])
+    query = layers.Dense(FEATURE_DIM, name="user_query")(joined)
+    rating = layers.Dense(FEATURE_DIM, name="user_rating")(joined)
+    return keras.Model({"user": user, "gender": gender, "age": age, "occupation": occupation, "rated": rated,
+                        "stars": stars}, [query, rating], name="user_tower")
+
+
+def _movie_tower(shape: ModelShape, options: TwoTowerOptions) -> keras.Model:
+    """Movie id, summed genres and the title CNN (windows 2-5) -> query-space and rating vectors."""
+    movie = _scalar_input("movie")
+    genres = keras.Input(shape=(shape.genre_len,), dtype="int32", name="genres")
+    title = keras.Input(shape=(shape.title_len,), dtype="int32", name="title")
+    genre_sum = MaskedSum(name="genre_sum")(layers.Embedding(shape.n_genres, 32, name="genre_embed")(genres),
+                                            genres)
+    words = layers.Embedding(shape.n_words, 32, name="title_embed")(title)
+    pooled = [layers.GlobalMaxPooling1D()(layers.Conv1D(8, window, activation="relu", name=f"title_conv{window}")(words))
+              for window in (2, 3, 4, 5)]
+    joined = layers.Concatenate(name="movie_joined")([
+        _embedded_fc(movie, shape.n_movies, options.id_dim, "mid", options.id_dim),
+        layers.Dense(32, activation="relu", name="genre_fc")(genre_sum),
+        layers.Dropout(0.5, name="title_dropout")(layers.Concatenate()(pooled)),
+    ])
+    query = layers.Dense(FEATURE_DIM, name="movie_query")(joined)
+    rating = layers.Dense(FEATURE_DIM, name="movie_rating")(joined)
+    return keras.Model({"movie": movie, "genres": genres, "title": title}, [query, rating], name="movie_tower")
+
+
+def multinomial_nll(targets, logits):
+    """Negative log-likelihood of each user's target movies under a softmax over the catalogue."""
+    return -ops.sum(targets * ops.log_softmax(logits, axis=-1), axis=-1)
+
+
+def masked_squared_error(stars, predicted):
+    """Summed squared error over the movies a user rated (stars > 0), per user."""
+    return ops.sum(ops.cast(stars > 0, predicted.dtype) * ops.square(predicted - stars), axis=-1)
+
+
+def build_two_tower(shape: ModelShape, catalogue: dict[str, np.ndarray], learning_rate: float,
+                    options: TwoTowerOptions, mean_stars: float) -> TwoTower:
+    """Two towers, each with a query head and a rating head, trained one user at a time over the catalogue.
+
+    For a batch of users the model outputs `retrieval`, the logits of every movie (a softmax over the
+    catalogue; the targets are the movies each user rated), and `rating`, the predicted stars of every
+    movie (squared error on the movies they rated).
+    """
+    user_tower = _user_tower(shape, options)
+    movie_tower = _movie_tower(shape, options)
+    user_query, user_rating = user_tower(user_tower.input)
+    movie_query, movie_rating = movie_tower(Catalogue(catalogue["genres"], catalogue["title"], name="catalogue")(
+        user_tower.input["user"]))
+    logits = layers.Lambda(lambda v: ops.matmul(v[0], ops.transpose(v[1])), name="retrieval")(
+        [user_query, movie_query])
+    stars = layers.Lambda(lambda v: ops.matmul(v[0], ops.transpose(v[1])) + mean_stars, name="rating")(
+        [user_rating, movie_rating])
+    model = keras.Model(user_tower.input, {"retrieval": logits, "rating": stars}, name="two_tower")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                  loss={"retrieval": multinomial_nll, "rating": masked_squared_error},
+                  loss_weights={"retrieval": 1.0, "rating": options.rating_weight})
+    return TwoTower(model, user_tower, movie_tower)

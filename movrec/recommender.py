@@ -1,7 +1,8 @@
-"""Recommendations from the exported feature matrices, with numpy only (no TensorFlow).
+"""Recommendations from the exported bundle, with numpy only (no TensorFlow).
 
-Every query returns `(movie_id, score)` pairs, best first. For users the score is the predicted rating
-(the dot product of user and movie vectors); for `similar` it is the cosine similarity of movie vectors.
+Every query returns `(movie_id, score)` pairs, best first. Picks are ranked in the towers' query space
+(the score is the retrieval logit); `similar` by the cosine of the movies' query vectors; `also_liked`
+by co-liked scores precomputed from the training ratings. Predicted stars come from the rating head.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import priors
-from .artifacts import Artifacts
+from .artifacts import Artifacts, ArtifactsError
+from .evaluate import LIKED_STARS
 
 
 class UnknownUser(LookupError):
@@ -24,45 +25,35 @@ class UnknownMovie(LookupError):
 
 Picks = list[tuple[int, float]]
 
-FOLD_IN_LAMBDA = 64.0  # ridge weight toward the prior: best RMSE for 1-10 ratings in bench/bench_fold_in.py
-LIKED_STARS = 4
-MIN_RATINGS = 20
-FAVOURITES = 32  # favourites kept per user for also_liked
-LIKED_BLEND = 2.0  # weight of the similarity to liked movies in new users' picks; see bench/bench_fold_in.py
+MIN_RATINGS = 20      # movies with fewer training ratings are never recommended (too little evidence)
+BECAUSE_SHARE = 0.3   # a rated movie explains a pick when it gives this share of the positive contributions
 
 
 class Recommender:
     """Answers the site's recommendation queries from an artifacts bundle loaded once."""
 
-    def __init__(self, artifacts: Artifacts, artifacts_dir: Path | None = None,
-                 min_ratings: int = MIN_RATINGS):
-        """`min_ratings`: movies with fewer dataset ratings are never recommended (their vectors are
-        poorly estimated and float obscure titles to the top); they still get recommendations."""
+    def __init__(self, artifacts: Artifacts, min_ratings: int = MIN_RATINGS):
+        """`min_ratings`: movies with fewer training ratings are never recommended; they still get
+        recommendations of their own."""
+        if artifacts.user_encoder is None:
+            raise ArtifactsError("this bundle has no user tower (the seed variant is for evaluation); "
+                                 "train the default variant to serve the site")
         self.artifacts = artifacts
-        self.artifacts_dir = artifacts_dir
         self.metrics = artifacts.metrics
         self.movie_ids = artifacts.movie_ids
         self.user_ids = artifacts.user_ids
+        self._encoder = artifacts.user_encoder
         self._movies = artifacts.movie_vectors
-        self._users = artifacts.user_vectors
-        norms = np.linalg.norm(self._movies, axis=1, keepdims=True)
-        self._unit = self._movies / np.maximum(norms, 1e-12)
+        self._unit = self._movies / np.maximum(np.linalg.norm(self._movies, axis=1, keepdims=True), 1e-12)
         self._movie_row = {int(m): i for i, m in enumerate(self.movie_ids)}
         self._user_row = {int(u): i for i, u in enumerate(self.user_ids)}
-        self._prior_index = {str(k): i for i, k in enumerate(artifacts.prior_keys)}
         self._popularity = np.bincount(artifacts.rated_movie_rows, minlength=len(self.movie_ids))
         self._rare = np.flatnonzero(self._popularity < min_ratings)
-        # every user's favourites, computed once so "also liked" needs no users x movies product per call
-        chunks = [self._favourites(rows, FAVOURITES) for rows in np.array_split(np.arange(len(self.user_ids)),
-                                                                                 max(1, len(self.user_ids) // 512))]
-        self._favourite_rows = np.concatenate([c[0] for c in chunks])
-        self._favourite_scores = np.concatenate([c[1] for c in chunks])
 
     @classmethod
     def load(cls, artifacts_dir: str | Path, min_ratings: int = MIN_RATINGS) -> "Recommender":
         """Load the bundle written by `python -m movrec train`."""
-        path = Path(artifacts_dir)
-        return cls(Artifacts.load(path), path, min_ratings)
+        return cls(Artifacts.load(Path(artifacts_dir)), min_ratings)
 
     # -- lookups -----------------------------------------------------------------------------
     def movie_row(self, movie_id: int) -> int:
@@ -81,7 +72,7 @@ class Recommender:
         return int(movie_id) in self._movie_row
 
     def user_ratings(self, user_id: int) -> dict[int, int]:
-        """The dataset's ratings of a trained user, `{movie_id: stars}`."""
+        """The training ratings of a trained user, `{movie_id: stars}`."""
         rows, stars = self._rated(self.user_row(user_id))
         return {int(self.movie_ids[r]): int(s) for r, s in zip(rows, stars)}
 
@@ -96,94 +87,56 @@ class Recommender:
         return a.rated_movie_rows[start:end], a.rated_stars[start:end]
 
     # -- the recommendations -------------------------------------------------------------------
-    def for_user(self, user_id: int, k: int = 10, *, explore: bool = False, top_n: int = 100,
-                 seed: int | None = None) -> Picks:
-        """Movies a trained user will rate highest, excluding those they rated."""
-        row = self.user_row(user_id)
-        scores = self._movies @ self._users[row]
-        return self._top(scores, k, self._rated(row)[0], explore, top_n, seed)
+    def user_scores(self, user_id: int) -> np.ndarray:
+        """Retrieval score of every movie for a trained user."""
+        return self._movies @ self.artifacts.user_vectors[self.user_row(user_id)]
 
-    def similar(self, movie_id: int, k: int = 10, *, explore: bool = False, top_n: int = 100,
-                seed: int | None = None) -> Picks:
-        """Movies whose vectors point the same way (cosine similarity), the movie itself excluded."""
+    def for_user(self, user_id: int, k: int = 10) -> Picks:
+        """Movies a trained user is most likely to watch and like, excluding those they rated."""
+        return self._top(self.user_scores(user_id), k, self._rated(self.user_row(user_id))[0])
+
+    def similar(self, movie_id: int, k: int = 10) -> Picks:
+        """Movies whose query vectors point the same way (cosine similarity), the movie itself excluded."""
         row = self.movie_row(movie_id)
-        scores = self._unit @ self._unit[row]
-        return self._top(scores, k, np.array([row]), explore, top_n, seed)
+        return self._top(self._unit @ self._unit[row], k, np.array([row]))
 
-    def also_liked(self, movie_id: int, k: int = 10, *, n_fans: int = 20) -> Picks:
-        """"People who liked this also liked": the favourites of the users predicted to like it most.
-
-        Takes the `n_fans` users with the highest predicted rating for the movie, then each fan's
-        favourites in turn (first choices of all fans, then second choices, ...), skipping the movie
-        itself and repeats, until `k` movies are found. Scored by the fan's predicted rating.
-        """
+    def also_liked(self, movie_id: int, k: int = 10) -> Picks:
+        """"People who liked this also liked": the movies most often liked by the same people, weighed
+        against movies everybody likes (see movrec.co_ratings)."""
         row = self.movie_row(movie_id)
-        n_fans = min(n_fans, len(self.user_ids))
-        fans = np.argsort(-(self._users @ self._movies[row]), kind="stable")[:n_fans]
-        if k < FAVOURITES:
-            ranked, scores = self._favourite_rows[fans], self._favourite_scores[fans]
-        else:
-            ranked, scores = self._favourites(fans, k + 1)
-        picks: dict[int, float] = {}
-        favourites = [[(m, score) for m, score in zip(fan_rows, fan_scores) if m != row and m >= 0][:k]
-                      for fan_rows, fan_scores in zip(ranked.tolist(), scores.tolist())]
-        for choice in range(k):
-            for fan_favourites in favourites:
-                if choice < len(fan_favourites):
-                    movie, score = fan_favourites[choice]
-                    picks.setdefault(movie, score)
-                    if len(picks) == k:
-                        return self._as_picks(picks)
-        return self._as_picks(picks)
-
-    def _favourites(self, user_rows: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
-        """Each user's `depth` highest-predicted recommendable movies (rows and scores), best first."""
-        scores = self._users[user_rows] @ self._movies.T
-        scores[:, self._rare] = -np.inf
-        depth = min(depth, scores.shape[1])
-        top = np.argpartition(-scores, depth - 1, axis=1)[:, :depth]
-        top_scores = np.take_along_axis(scores, top, axis=1)
-        order = np.argsort(-top_scores, axis=1, kind="stable")
-        top, top_scores = np.take_along_axis(top, order, axis=1), np.take_along_axis(top_scores, order, axis=1)
-        finite = np.isfinite(top_scores)
-        return np.where(finite, top, -1), top_scores
+        rows, scores = self.artifacts.also_liked_rows[row], self.artifacts.also_liked_scores[row]
+        keep = rows >= 0
+        return [(int(self.movie_ids[r]), float(s)) for r, s in zip(rows[keep][:k], scores[keep][:k])]
 
     def for_new_user(self, gender: str, age: int, occupation: int, ratings: dict[int, float] | None = None,
-                     k: int = 10, *, explore: bool = False, top_n: int = 100, seed: int | None = None) -> Picks:
-        """Picks for someone the model never saw: their demographic prior, folded in with their ratings."""
+                     k: int = 10) -> Picks:
+        """Picks for someone the model never saw, from their demographics and whatever they have rated."""
         ratings = ratings or {}
         rated = np.array([self.movie_row(m) for m in ratings], np.int64)
-        return self._top(self.new_user_scores(gender, age, occupation, ratings), k, rated, explore, top_n, seed)
+        return self._top(self.new_user_scores(gender, age, occupation, ratings), k, rated)
 
-    def new_user_scores(self, gender: str, age: int, occupation: int, ratings: dict[int, float],
-                        lam: float = FOLD_IN_LAMBDA, blend: float = LIKED_BLEND) -> np.ndarray:
-        """Score of every movie for a new user: predicted rating from the folded-in vector, plus
-        `blend` times the highest cosine similarity to a movie they liked (4+ stars).
+    def new_user_scores(self, gender: str, age: int, occupation: int, ratings: dict[int, float]) -> np.ndarray:
+        """Retrieval score of every movie for a new member: the user tower run on their answers."""
+        return self._movies @ self.new_user_vectors(gender, age, occupation, ratings)[0]
 
-        The predicted rating alone moves little after a few ratings (it is shrunk toward the prior to
-        predict well); the similarity term makes picks follow what the user just said they liked.
-        """
-        scores = self._movies @ self.new_user_vector(gender, age, occupation, ratings, lam)
-        liked = [self.movie_row(m) for m, stars in ratings.items() if stars >= LIKED_STARS]
-        if liked and blend:
-            scores = scores + blend * np.max(self._unit @ self._unit[liked].T, axis=1)
-        return scores
+    def new_user_vectors(self, gender: str, age: int, occupation: int,
+                         ratings: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+        """The (query, rating) vectors of a new member, as the user tower computes them."""
+        encoders = self.artifacts.encoders
+        rows = np.array([self.movie_row(m) for m in ratings], np.int64)
+        return self._encoder.encode(self._encoder.unknown_user, encoders["genders"].index(gender),
+                                    encoders["ages"].index(int(age)), int(occupation), rows,
+                                    np.asarray(list(ratings.values()), np.float32))
 
-    def new_user_vector(self, gender: str, age: int, occupation: int, ratings: dict[int, float],
-                        lam: float = FOLD_IN_LAMBDA) -> np.ndarray:
-        """Ridge regression of the user's stars on the rated movies' vectors, shrunk toward the prior.
+    def predicted_stars(self, rating_vector: np.ndarray, movie_ids: list[int]) -> list[float]:
+        """Stars the user with this rating vector would likely give, clipped to 1-5."""
+        rows = [self.movie_row(m) for m in movie_ids]
+        raw = self.artifacts.movie_rating_vectors[rows] @ rating_vector + self.metrics["rating_offset"]
+        return [float(s) for s in np.clip(raw, 1.0, 5.0)]
 
-        Solves (MᵀM + λI) u = Mᵀr + λ·prior; with no ratings this is the prior itself.
-        """
-        prior = priors.lookup(self._prior_index, self.artifacts.prior_vectors, self.artifacts.prior_counts,
-                              gender, int(age), int(occupation))
-        if not ratings:
-            return prior
-        rows = [self.movie_row(m) for m in ratings]
-        m = self._movies[rows].astype(np.float64)
-        r = np.asarray(list(ratings.values()), np.float64)
-        gram = m.T @ m + lam * np.eye(m.shape[1])
-        return np.linalg.solve(gram, m.T @ r + lam * prior).astype(np.float32)
+    def user_rating_vector(self, user_id: int) -> np.ndarray:
+        """A trained user's rating vector (for `predicted_stars`)."""
+        return self.artifacts.user_rating_vectors[self.user_row(user_id)]
 
     # -- helpers for the site ------------------------------------------------------------------
     def onboarding(self, k: int = 30, pool: int = 200) -> list[int]:
@@ -200,34 +153,28 @@ class Recommender:
         return [int(self.movie_ids[r]) for r in chosen]
 
     def because(self, movie_id: int, ratings: dict[int, float]) -> int | None:
-        """Among the movies the user liked (4+ stars), the one most similar to `movie_id`, if any."""
-        liked = [m for m, stars in ratings.items() if stars >= LIKED_STARS and self.has_movie(m)]
-        if not liked or not self.has_movie(movie_id):
+        """The rated movie that contributes most to this pick's score, if it gives at least
+        `BECAUSE_SHARE` of the positive contributions; otherwise None (no honest attribution)."""
+        known = {m: s for m, s in ratings.items() if self.has_movie(m)}
+        if not known or not self.has_movie(movie_id):
             return None
-        rows = [self._movie_row[int(m)] for m in liked]
-        sims = self._unit[rows] @ self._unit[self.movie_row(movie_id)]
-        best = int(np.argmax(sims))
-        return int(liked[best]) if sims[best] > 0 else None
+        rows = np.array([self._movie_row[int(m)] for m in known], np.int64)
+        parts = self._encoder.contributions(rows, np.asarray(list(known.values()), np.float32)) \
+            @ self._movies[self.movie_row(movie_id)]
+        best = int(np.argmax(parts))
+        positive = parts[parts > 0].sum()
+        if parts[best] <= 0 or parts[best] < BECAUSE_SHARE * positive or list(known.values())[best] < LIKED_STARS:
+            return None
+        return int(list(known)[best])
 
-    def _top(self, scores: np.ndarray, k: int, exclude_rows: np.ndarray, explore: bool, top_n: int,
-             seed: int | None) -> Picks:
+    def _top(self, scores: np.ndarray, k: int, exclude_rows: np.ndarray) -> Picks:
         scores = scores.astype(np.float64, copy=True)
         scores[self._rare] = -np.inf
         if len(exclude_rows):
             scores[exclude_rows] = -np.inf
-        available = int(np.isfinite(scores).sum())
-        k = min(k, available)
+        k = min(k, int(np.isfinite(scores).sum()))
         if k <= 0:
             return []
-        n = min(max(top_n, k), available) if explore else k
-        top = np.argpartition(-scores, n - 1)[:n]
+        top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        if explore:
-            weights = scores[top] - scores[top].min() + 1e-6
-            top = np.random.default_rng(seed).choice(top, size=k, replace=False, p=weights / weights.sum())
-            top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(self.movie_ids[r]), float(scores[r])) for r in top]
-
-    def _as_picks(self, picks: dict[int, float]) -> Picks:
-        ordered = sorted(picks.items(), key=lambda item: -item[1])
-        return [(int(self.movie_ids[r]), score) for r, score in ordered]

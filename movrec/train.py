@@ -1,4 +1,11 @@
-"""Split, fit, evaluate and export. Imports TensorFlow (through movrec.model)."""
+"""Split, fit, evaluate and export. Imports TensorFlow (through movrec.model).
+
+The default variant, `two_tower`, trains the towers one batch of users at a time: each user's ratings
+are partly hidden from the user tower (as a new member has rated only a few movies, and sometimes with
+the user id hidden too), and the towers learn both to rank the catalogue (softmax over every movie,
+the targets being the movies the user rated) and to predict stars (squared error). `seed` trains the
+original project's architecture and loss (MSE on single ratings), for comparison.
+"""
 
 from __future__ import annotations
 
@@ -6,85 +13,95 @@ import logging
 import math
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from .artifacts import LOSS_CURVE, MODEL, Artifacts
+from . import co_ratings, evaluate
+from .artifacts import LOSS_CURVE, Artifacts
 from .dataset import Dataset
 from .features import Encoders, Features, build_features
-from .priors import demographic_priors
+from .user_encoder import UserEncoder
 
 log = logging.getLogger(__name__)
+
+SEED_MODEL = "model.keras"
+USER_TOWER_MODEL = "user_tower.keras"
+MOVIE_TOWER_MODEL = "movie_tower.keras"
+NEW_MEMBER_MAX_RATINGS = 20
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 5
-    batch_size: int = 256
-    test_size: float = 0.2
+    """Training settings; `None` takes the variant's default (`VARIANT_DEFAULTS`)."""
+
+    epochs: int | None = None
+    batch_size: int | None = None       # users per batch (two_tower) or ratings per batch (seed)
+    test_size: float = 0.2              # 0 trains on every rating
     seed: int = 0
-    variant: str = "seed"
-    learning_rate: float = 1e-3
+    variant: str = "two_tower"
+    learning_rate: float | None = None
+    hide_share: float = 0.5             # share of a user's ratings hidden from the user tower in training
+    new_member_share: float = 0.2       # share of users shown as new members: no id, 0-20 ratings
+
+    def resolved(self) -> "TrainConfig":
+        """The config with the variant's defaults filled in."""
+        try:
+            defaults = VARIANT_DEFAULTS[self.variant]
+        except KeyError:
+            raise ValueError(f"unknown model variant {self.variant!r}; choose from {sorted(VARIANT_DEFAULTS)}") \
+                from None
+        return replace(self, **{k: v for k, v in defaults.items() if getattr(self, k) is None})
+
+
+# Chosen on a validation slice of the training ratings (docs/benchmarks.md, "Tuning").
+VARIANT_DEFAULTS = {
+    "two_tower": {"epochs": 30, "batch_size": 128, "learning_rate": 2e-3},
+    "seed": {"epochs": 5, "batch_size": 256, "learning_rate": 1e-3},
+}
 
 
 def split(n: int, test_size: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Random train/test row indices; the same permutation scikit-learn's train_test_split draws."""
+    if test_size == 0:
+        return np.arange(n), np.arange(0)
     if not 0 < test_size < 1:
-        raise ValueError(f"test size must be between 0 and 1, got {test_size}")
+        raise ValueError(f"test size must be 0 or between 0 and 1, got {test_size}")
     n_test = math.ceil(test_size * n)
     permutation = np.random.RandomState(seed).permutation(n)
     return np.sort(permutation[n_test:]), np.sort(permutation[:n_test])
 
 
-def _input_pipeline(features: Features, index: np.ndarray, batch_size: int, shuffle_seed: int | None):
-    """A tf.data pipeline that shuffles row indices and gathers whole batches at once."""
-    import tensorflow as tf
-
-    columns = {k: tf.constant(v) for k, v in features.rating_inputs(index).items()}
-    stars = tf.constant(features.stars[index])
-    rows = tf.data.Dataset.range(len(index))
-    if shuffle_seed is not None:
-        rows = rows.shuffle(len(index), seed=shuffle_seed, reshuffle_each_iteration=True)
-
-    def gather(batch):
-        return {k: tf.gather(v, batch) for k, v in columns.items()}, tf.gather(stars, batch)
-
-    return rows.batch(batch_size).map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+def user_movie_matrices(features: Features, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dense users x movies matrices of the ratings at `rows`: 0/1 rated, and the stars (0 = unrated)."""
+    shape = (len(features.user_ids), len(features.movie_ids))
+    rated, stars = np.zeros(shape, np.float32), np.zeros(shape, np.float32)
+    rated[features.rating_user[rows], features.rating_movie[rows]] = 1.0
+    stars[features.rating_user[rows], features.rating_movie[rows]] = features.stars[rows]
+    return rated, stars
 
 
 def train(dataset: Dataset, out: Path, config: TrainConfig = TrainConfig()) -> dict:
     """Train a model on `dataset`, write the artifacts into `out`, and return the metrics."""
     import keras
 
-    from .model import ModelShape, build
-
+    config = config.resolved()
     started = time.perf_counter()
     keras.utils.set_random_seed(config.seed)
     encoders = Encoders.fit(dataset)
     features = build_features(dataset, encoders)
     train_rows, test_rows = split(len(features.stars), config.test_size, config.seed)
-    shape = ModelShape(
-        n_users=len(features.user_ids), n_movies=len(features.movie_ids), n_genders=len(encoders.genders),
-        n_ages=len(encoders.ages), n_occupations=encoders.n_occupations, n_genres=len(encoders.genres),
-        n_words=len(encoders.words), genre_len=encoders.genre_len, title_len=encoders.title_len)
-    towers = build(config.variant, shape, config.learning_rate)
     log.info("%s; training on %d ratings, testing on %d", dataset.summary(), len(train_rows), len(test_rows))
-
-    train_ds = _input_pipeline(features, train_rows, config.batch_size, shuffle_seed=config.seed)
-    test_ds = _input_pipeline(features, test_rows, 4096, shuffle_seed=None)
+    fit = _fit_two_tower if config.variant == "two_tower" else _fit_seed
     fit_started = time.perf_counter()
-    history = towers.model.fit(train_ds, validation_data=test_ds, epochs=config.epochs, shuffle=False,
-                               verbose=1 if sys.stdout.isatty() else 2)
+    vectors, encoder, history, models = fit(features, encoders, train_rows, config)
     train_seconds = time.perf_counter() - fit_started
-    test = towers.model.evaluate(test_ds, verbose=0, return_dict=True)
 
-    user_vectors = towers.user_tower.predict(features.user_inputs(), batch_size=4096, verbose=0)
-    movie_vectors = towers.movie_tower.predict(features.movie_inputs(), batch_size=4096, verbose=0)
+    offset = vectors.get("offset", float(features.stars[train_rows].mean()))
     metrics = {
-        "test_rmse": round(float(test["rmse"]), 4),
-        "test_mae": round(float(test["mae"]), 4),
+        **_test_metrics(features, vectors, offset, train_rows, test_rows),
+        "rating_offset": offset,
         "train_seconds": round(train_seconds, 1),
         **asdict(config),
         "n_ratings": int(len(features.stars)),
@@ -94,33 +111,139 @@ def train(dataset: Dataset, out: Path, config: TrainConfig = TrainConfig()) -> d
         "n_movies": int(len(features.movie_ids)),
         "dataset": dataset.format,
         "dataset_sha256": dataset.sha256,
-        "history": {k: [round(float(x), 4) for x in v] for k, v in history.history.items()},
+        "history": {k: [round(float(x), 4) for x in v] for k, v in history.items()},
     }
     metrics["total_seconds"] = round(time.perf_counter() - started, 1)
     out.mkdir(parents=True, exist_ok=True)
-    towers.model.save(out / MODEL)
+    for name, model in models.items():
+        model.save(out / name)
     _plot_loss(metrics["history"], out / LOSS_CURVE)
-    _export(features, user_vectors, movie_vectors, encoders, metrics,
+    _export(features, vectors, encoder, encoders, metrics, train_rows, test_rows,
             np.array([m.raw_title for m in dataset.movies])).save(out)
     return metrics
 
 
-def _export(features: Features, user_vectors: np.ndarray, movie_vectors: np.ndarray, encoders: Encoders,
-            metrics: dict, titles: np.ndarray) -> Artifacts:
-    order = np.lexsort((features.rating_movie, features.rating_user))
-    counts = np.bincount(features.rating_user, minlength=len(features.user_ids))
-    genders = np.array(encoders.genders)[features.users["gender"]]
+def _shape(features: Features, encoders: Encoders):
+    from .model import ModelShape
+
+    return ModelShape(
+        n_users=len(features.user_ids), n_movies=len(features.movie_ids), n_genders=len(encoders.genders),
+        n_ages=len(encoders.ages), n_occupations=encoders.n_occupations, n_genres=len(encoders.genres),
+        n_words=len(encoders.words), genre_len=encoders.genre_len, title_len=encoders.title_len)
+
+
+def _fit_two_tower(features: Features, encoders: Encoders, train_rows: np.ndarray, config: TrainConfig):
+    """Fit the retrieval + rating towers; returns (vectors, user encoder, history, models to save)."""
+    from .model import TwoTowerOptions, build_two_tower
+
+    rated, stars = user_movie_matrices(features, train_rows)
+    towers = build_two_tower(_shape(features, encoders), features.movies, config.learning_rate, TwoTowerOptions(),
+                             float(features.stars[train_rows].mean()))
+    rng = np.random.default_rng(config.seed)
+    history: dict[str, list[float]] = {}
+    for epoch in range(config.epochs):
+        inputs, targets = _masked_users(features, rated, stars, rng, config)
+        result = towers.model.fit(inputs, targets, batch_size=config.batch_size, epochs=1, shuffle=True,
+                                  verbose=0)
+        for key, values in result.history.items():
+            history.setdefault(key, []).extend(values)
+        log.info("epoch %d/%d: %s", epoch + 1, config.epochs,
+                 ", ".join(f"{k} {v[-1]:.3f}" for k, v in result.history.items()))
+    user_query, user_rating = towers.user_tower.predict(
+        {"user": np.arange(len(features.user_ids), dtype=np.int32), **features.users, "rated": rated,
+         "stars": stars}, batch_size=1024, verbose=0)
+    movie_query, movie_rating = towers.movie_tower.predict(features.movie_inputs(), batch_size=4096, verbose=0)
+    vectors = {"user": user_query, "user_rating": user_rating, "movie": movie_query, "movie_rating": movie_rating}
+    models = {USER_TOWER_MODEL: towers.user_tower, MOVIE_TOWER_MODEL: towers.movie_tower}
+    return vectors, UserEncoder.from_keras(towers.user_tower), history, models
+
+
+def _masked_users(features: Features, rated: np.ndarray, stars: np.ndarray, rng: np.random.Generator,
+                  config: TrainConfig) -> tuple[dict, dict]:
+    """One epoch's examples, one per user: the tower sees part of the user's ratings and must rank and
+    rate all of them. A `new_member_share` of users appear as new members: no id and 0-20 ratings."""
+    n_users, n_movies = rated.shape
+    new = rng.random(n_users) < config.new_member_share
+    shown = rng.random(rated.shape) >= config.hide_share
+    # a new member's shown ratings: the k smallest random keys among the movies they rated
+    keys = np.where(rated > 0, rng.random(rated.shape), 2.0)
+    k = rng.integers(0, NEW_MEMBER_MAX_RATINGS + 1, n_users)
+    kth = np.take_along_axis(np.sort(keys, axis=1), np.minimum(k, n_movies - 1)[:, None], axis=1)
+    shown = np.where(new[:, None], (keys < kth) & (k[:, None] > 0), shown)
+    inputs = {"user": np.where(new, n_users, np.arange(n_users)).astype(np.int32), **features.users,
+              "rated": rated * shown, "stars": stars * shown}
+    return inputs, {"retrieval": rated, "rating": stars}
+
+
+def _fit_seed(features: Features, encoders: Encoders, train_rows: np.ndarray, config: TrainConfig):
+    """Fit the original architecture on single ratings (MSE); its one vector per side serves both uses."""
+    from .model import build_seed
+
+    towers = build_seed(_shape(features, encoders), config.learning_rate)
+    result = towers.model.fit(_rating_pipeline(features, train_rows, config.batch_size, config.seed),
+                              epochs=config.epochs, shuffle=False, verbose=1 if sys.stdout.isatty() else 2)
+    users = towers.user_tower.predict(features.user_inputs(), batch_size=4096, verbose=0)
+    movies = towers.movie_tower.predict(features.movie_inputs(), batch_size=4096, verbose=0)
+    vectors = {"user": users, "user_rating": users, "movie": movies, "movie_rating": movies, "offset": 0.0}
+    return vectors, None, result.history, {SEED_MODEL: towers.model}
+
+
+def _rating_pipeline(features: Features, index: np.ndarray, batch_size: int, shuffle_seed: int):
+    """A tf.data pipeline that shuffles rating rows and gathers whole batches at once."""
+    import tensorflow as tf
+
+    columns = {k: tf.constant(v) for k, v in features.rating_inputs(index).items()}
+    stars = tf.constant(features.stars[index])
+    rows = tf.data.Dataset.range(len(index)).shuffle(len(index), seed=shuffle_seed, reshuffle_each_iteration=True)
+
+    def gather(batch):
+        return {k: tf.gather(v, batch) for k, v in columns.items()}, tf.gather(stars, batch)
+
+    return rows.batch(batch_size).map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+
+def _test_metrics(features: Features, vectors: dict, offset: float, train_rows: np.ndarray,
+                  test_rows: np.ndarray) -> dict:
+    """Rating error (stars clipped to 1-5) and ranking quality of the exported vectors on the test split."""
+    if len(test_rows) == 0:
+        return {}
+    users, movies = features.rating_user[test_rows], features.rating_movie[test_rows]
+    predicted = np.clip(np.einsum("ij,ij->i", vectors["user_rating"][users], vectors["movie_rating"][movies])
+                        + offset, 1, 5)
+    task = evaluate.RankingTask.from_ratings(len(features.movie_ids), features.rating_user[train_rows],
+                                             features.rating_movie[train_rows], users, movies,
+                                             features.stars[test_rows])
+    ranking = evaluate.evaluate_ranking(task, lambda i: vectors["user"][task.users[i]] @ vectors["movie"].T)
+    return {"test_rmse": round(evaluate.rmse(predicted, features.stars[test_rows]), 4),
+            "test_mae": round(evaluate.mae(predicted, features.stars[test_rows]), 4),
+            **{f"test_{k}_at_10": round(v, 4) for k, v in ranking.items()}}
+
+
+def _export(features: Features, vectors: dict, encoder: UserEncoder | None, encoders: Encoders, metrics: dict,
+            train_rows: np.ndarray, test_rows: np.ndarray, titles: np.ndarray) -> Artifacts:
+    users, movies, stars = (features.rating_user[train_rows], features.rating_movie[train_rows],
+                            features.stars[train_rows])
+    order = np.lexsort((movies, users))
+    counts = np.bincount(users, minlength=len(features.user_ids))
+    liked, _ = user_movie_matrices(features, train_rows[stars >= evaluate.LIKED_STARS])
+    neighbours, scores = co_ratings.top_neighbours(co_ratings.co_liked_scores(liked))
     ages = np.array(encoders.ages)[features.users["age"]]
-    keys, priors, prior_counts = demographic_priors(user_vectors, genders, ages, features.users["occupation"])
+    heldout = None
+    if len(test_rows):
+        heldout = {"user_ids": features.user_ids[features.rating_user[test_rows]],
+                   "movie_ids": features.movie_ids[features.rating_movie[test_rows]],
+                   "stars": features.stars[test_rows].astype(np.int8)}
     return Artifacts(
-        movie_ids=features.movie_ids, movie_titles=titles, movie_vectors=movie_vectors.astype(np.float32),
-        user_ids=features.user_ids, user_vectors=user_vectors.astype(np.float32),
+        movie_ids=features.movie_ids, movie_titles=titles,
+        movie_vectors=vectors["movie"].astype(np.float32),
+        movie_rating_vectors=vectors["movie_rating"].astype(np.float32),
+        user_ids=features.user_ids, user_vectors=vectors["user"].astype(np.float32),
+        user_rating_vectors=vectors["user_rating"].astype(np.float32),
         user_demographics=np.stack([features.users["gender"], ages, features.users["occupation"]], axis=1),
         rated_indptr=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
-        rated_movie_rows=features.rating_movie[order].astype(np.int32),
-        rated_stars=features.stars[order].astype(np.int8),
-        prior_keys=keys, prior_vectors=priors, prior_counts=prior_counts,
-        encoders=encoders.to_dict(), metrics=metrics)
+        rated_movie_rows=movies[order].astype(np.int32), rated_stars=stars[order].astype(np.int8),
+        also_liked_rows=neighbours, also_liked_scores=scores, user_encoder=encoder,
+        encoders=encoders.to_dict(), metrics=metrics, heldout=heldout)
 
 
 def _plot_loss(history: dict, path: Path) -> None:
@@ -130,12 +253,11 @@ def _plot_loss(history: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
-    epochs = range(1, len(history["loss"]) + 1)
-    ax.plot(epochs, history["loss"], marker="o", label="train MSE")
-    if "val_loss" in history:
-        ax.plot(epochs, history["val_loss"], marker="o", label="test MSE")
+    for key, values in history.items():
+        ax.plot(range(1, len(values) + 1), values, marker="o", label=key.replace("_", " "))
     ax.set_xlabel("epoch")
-    ax.set_ylabel("mean squared error")
+    ax.set_ylabel("loss")
+    ax.set_yscale("log")
     ax.legend()
     ax.grid(alpha=0.3)
     fig.tight_layout()

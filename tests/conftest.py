@@ -29,12 +29,12 @@ def tiny_dataset_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_artifacts_dir(tmp_path_factory, tiny_dataset_dir) -> Path:
-    """Artifacts of the seed model trained a few epochs on the tiny dataset (a few seconds)."""
+    """Artifacts of the default model trained on the tiny dataset (a few seconds)."""
     from movrec.dataset import load
     from movrec.train import TrainConfig, train
 
     out = tmp_path_factory.mktemp("artifacts")
-    train(load(tiny_dataset_dir), out, TrainConfig(epochs=8, batch_size=64, learning_rate=3e-3))
+    train(load(tiny_dataset_dir), out, TrainConfig(epochs=40, batch_size=8))
     return out
 
 

@@ -51,9 +51,9 @@ def write_ml1m(path: Path, n_users: int = 80, n_movies: int = 120, per_user: int
             fh.write(f"{user_id}::{'FM'[user_id % 2]}::{ages[user_id % 7]}::{user_id % 21}::{10000 + user_id}\n")
     with open(path / "ratings.dat", "w", encoding="latin-1") as fh:
         for u in range(n_users):
-            p = popularity / popularity.sum()
-            for m in rng.choice(n_movies, size=per_user, replace=False, p=p):
-                affinity = np.mean([taste[u, GENRES.index(g)] for g in genre_sets[m]])
-                stars = int(np.clip(np.rint(3.3 + affinity + rng.normal(0, 0.4)), 1, 5))
+            affinity = np.array([np.mean([taste[u, GENRES.index(g)] for g in genres]) for genres in genre_sets])
+            p = popularity * np.exp(affinity)  # people mostly watch (and so rate) what they expect to like
+            for m in rng.choice(n_movies, size=per_user, replace=False, p=p / p.sum()):
+                stars = int(np.clip(np.rint(3.3 + affinity[m] + rng.normal(0, 0.4)), 1, 5))
                 fh.write(f"{u + 1}::{m + 1}::{stars}::{978300000 + int(m)}\n")
     return path
