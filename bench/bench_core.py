@@ -1,4 +1,4 @@
-"""Train the seed model on the real MovieLens 1M with the default protocol, then time each query.
+"""Train the default model on the real MovieLens 1M (80/20 split), then time each recommender call.
 
     python bench/bench_core.py [--data ../shared/data/ml-1m] [--out artifacts-bench] [--calls 2000]
 
@@ -47,59 +47,11 @@ def _reusable_metrics(out: Path, sha256: str) -> dict | None:
     return metrics if metrics.get("dataset_sha256") == sha256 else None
 
 
-def _baselines(dataset, metrics: dict, rec) -> dict:
-    """Global-mean and bias baselines on the same split, and recall@10 of each system."""
-    import numpy as np
-
-    from movrec import evaluate
-    from movrec.features import rows_of
-    from movrec.recommender import MIN_RATINGS
-    from movrec.train import split
-
-    users = rows_of(rec.user_ids, dataset.ratings.user_id)
-    movies = rows_of(rec.movie_ids, dataset.ratings.movie_id)
-    stars = dataset.ratings.stars.astype(np.float64)
-    train_rows, test_rows = split(len(stars), metrics["test_size"], metrics["seed"])
-    n_users, n_movies = len(rec.user_ids), len(rec.movie_ids)
-    started = time.perf_counter()
-    mean = float(stars[train_rows].mean())
-    results = {"Global mean of training ratings": {
-        "rmse": evaluate.rmse(np.full(len(test_rows), mean), stars[test_rows]),
-        "mae": evaluate.mae(np.full(len(test_rows), mean), stars[test_rows]), "seconds": 0.0}}
-    started = time.perf_counter()
-    predict = evaluate.bias_baseline(users[train_rows], movies[train_rows], stars[train_rows], n_users, n_movies)
-    seconds = time.perf_counter() - started
-    predicted = predict(users[test_rows], movies[test_rows])
-    results["User + movie biases (regularised ALS)"] = {
-        "rmse": evaluate.rmse(predicted, stars[test_rows]), "mae": evaluate.mae(predicted, stars[test_rows]),
-        "seconds": seconds}
-
-    train_items = [[] for _ in range(n_users)]
-    liked = [[] for _ in range(n_users)]
-    for i in train_rows:
-        train_items[users[i]].append(movies[i])
-    for i in test_rows:
-        if stars[i] >= 4:
-            liked[users[i]].append(movies[i])
-    train_items = [np.array(t, np.int64) for t in train_items]
-    liked = [np.array(t, np.int64) for t in liked]
-    popularity = np.bincount(movies[train_rows], minlength=n_movies).astype(np.float64)
-    model_scores = rec.artifacts.user_vectors @ rec.artifacts.movie_vectors.T
-    served_scores = np.where(popularity >= MIN_RATINGS, model_scores, -np.inf)
-    bias_scores = predict(np.arange(n_users)[:, None], np.arange(n_movies)[None, :])
-    for name, scores in (("movrec seed variant (dot product of exported vectors)", model_scores),
-                         (f"movrec seed variant as served (movies with {MIN_RATINGS}+ ratings)", served_scores),
-                         ("User + movie biases (regularised ALS)", bias_scores),
-                         ("Most rated movies (popularity)", np.tile(popularity, (n_users, 1)))):
-        results.setdefault(name, {})["recall@10"] = evaluate.recall_at_k(scores, train_items, liked, 10)
-    return results
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=os.environ.get("MOVREC_DATA_DIR", DEFAULT_DATA))
     parser.add_argument("--out", default="artifacts-bench")
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, help="default: the variant's default")
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--reuse", action="store_true",
                         help="reuse the artifacts in --out if they were trained on this dataset (report their metrics)")
@@ -131,20 +83,16 @@ def main() -> None:
         "similar(k=10)": median_ms(rec.similar, movies),
         "also_liked(k=10)": median_ms(rec.also_liked, movies),
         "for_new_user(k=10), demographics only": median_ms(rec.for_new_user, [("F", 25, 4, {})] * args.calls),
-        "for_new_user(k=10), 10 ratings folded in": median_ms(rec.for_new_user, [("M", 35, 7, r) for r in rated]),
+        "for_new_user(k=10), 10 ratings": median_ms(rec.for_new_user, [("M", 35, 7, r) for r in rated]),
+        "because(pick, 10 ratings)": median_ms(rec.because, [(m, r) for (m,), r in zip(movies, rated)]),
     }
 
-    baselines = _baselines(dataset, metrics, rec)
     accuracy = markdown_table(
-        ["System", "Test RMSE", "Test MAE", "Training wall (s)"],
-        [[f"movrec seed variant, {metrics['epochs']} epochs, batch {metrics['batch_size']}, "
-          f"Adam lr {metrics['learning_rate']}, tf.data + model.fit", f"{metrics['test_rmse']:.4f}",
-          f"{metrics['test_mae']:.4f}", f"{metrics['train_seconds']:.1f}"],
-         [REFERENCE[0], REFERENCE[1], REFERENCE[2], REFERENCE[3]],
-         *[[name, f"{b['rmse']:.4f}", f"{b['mae']:.4f}", f"{b['seconds']:.1f}"] for name, b in baselines.items()
-           if "rmse" in b]])
-    ranking = markdown_table(["Ranking on the test split (liked = 4+ stars, training items excluded)", "Recall@10"],
-                             [[name, f"{b['recall@10']:.4f}"] for name, b in baselines.items() if "recall@10" in b])
+        ["Default model on the test split", "RMSE", "MAE", "Recall@10", "NDCG@10", "Training wall (s)"],
+        [[f"two-tower, {metrics['epochs']} epochs of {metrics['batch_size']} users per batch, "
+          f"Adam lr {metrics['learning_rate']}", f"{metrics['test_rmse']:.4f}", f"{metrics['test_mae']:.4f}",
+          f"{metrics['test_recall_at_10']:.4f}", f"{metrics['test_ndcg_at_10']:.4f}", f"{metrics['train_seconds']:.1f}"],
+         [REFERENCE[0], REFERENCE[1], REFERENCE[2], "-", "-", REFERENCE[3]]])
     queries = markdown_table(["Recommender call (numpy, 1 BLAS thread)", f"Median over {args.calls} calls (ms)"],
                              [[name, f"{ms:.3f}"] for name, ms in latencies.items()])
     markdown = (
@@ -152,9 +100,9 @@ def main() -> None:
         f"Data: {dataset.summary()}. Split: random {int((1 - metrics['test_size']) * 100)}/"
         f"{int(metrics['test_size'] * 100)}, seed {metrics['seed']} ({metrics['n_test']:,} test ratings). "
         f"Parsing the three files took {parse_seconds:.1f} s; loading the artifacts {load_ms:.0f} ms.\n\n"
-        f"{accuracy}\n\n{ranking}\n\n{queries}\n")
+        f"{accuracy}\n\nBaselines beside it, over three seeds: `python bench/bench_quality.py`.\n\n{queries}\n")
     print(markdown)
-    publish("core", markdown, {"metrics": metrics, "latency_ms": latencies, "baselines": baselines, "parse_seconds": parse_seconds,
+    publish("core", markdown, {"metrics": metrics, "latency_ms": latencies, "parse_seconds": parse_seconds,
                                "artifacts_load_ms": load_ms})
 
 
