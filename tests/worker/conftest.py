@@ -7,9 +7,6 @@ import pytest
 
 from tests.services import private_redis, throwaway_postgres
 from tests.worker.fake_douban import FakeDouban
-from tests.worker.recordings import fixture_dir
-
-REDIS_DB = 5  # this suite's own db number; only it is ever flushed
 
 # Movies the tests put in the catalogue: (MovieLens id, raw title, year, rating count).
 MOVIES = [
@@ -25,8 +22,7 @@ MOVIES = [
 
 @pytest.fixture
 def fake():
-    """A fresh fake Douban on a loopback port (the recordings must be present)."""
-    fixture_dir()
+    """A fresh fake Douban on a loopback port."""
     server = FakeDouban().start()
     yield server
     server.stop()
@@ -34,8 +30,8 @@ def fake():
 
 @pytest.fixture
 def redis_url():
-    """Redis db 5 (this suite's own number), emptied before and after the test."""
-    with private_redis(REDIS_DB) as url:
+    """A Redis database of this test's own, empty."""
+    with private_redis() as url:
         yield url
 
 
