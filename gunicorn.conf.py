@@ -12,7 +12,7 @@
 import os
 
 # One BLAS thread per worker, set before any worker imports numpy: several workers each running a BLAS
-# thread per core fight over the cores, and a recommendation page gets ~10x slower (shared/MEASURED.md).
+# thread per core fight over the cores, and a recommendation page gets ~10x slower (webapp/single_thread_blas.py).
 import webapp.single_thread_blas  # noqa: E402,F401  (sets the variables; the workers inherit them)
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
