@@ -27,6 +27,8 @@ from webapp.extensions import db
 # Rate counters restart after this many seconds; the admin page shows the rate over the current window.
 WINDOW_SECONDS = 60.0
 REDIS_PREFIX = "movrec:douban:"
+# The shortest wait a refusal reports: 0.0 means a permission was given, so a refusal never says 0.0.
+MIN_WAIT = 0.001
 
 
 class ScrapeGate(db.Model):
@@ -140,7 +142,9 @@ class SqlGate:
             if granted is not None:
                 self.granted_at = granted - step
                 return 0.0
-            return max(0.0, conn.scalar(select(ScrapeGate.next_at - now).where(ScrapeGate.name == bucket)))
+            # Refused: another process had the slot. If this one stalled since, that slot may be over by now;
+            # it is still a refusal, to be asked again at once, never a permission nobody recorded.
+            return max(MIN_WAIT, conn.scalar(select(ScrapeGate.next_at - now).where(ScrapeGate.name == bucket)))
 
     def open_circuit(self, name: str, seconds: float, reason: str) -> None:
         with self.engine.begin() as conn:

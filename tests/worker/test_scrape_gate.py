@@ -5,7 +5,7 @@ import multiprocessing
 import time
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 
 from webapp.extensions import db
 from webapp.scrape_gate import RedisGate, ScrapeGate, SqlGate, acquire
@@ -52,6 +52,22 @@ def test_a_refusal_takes_nothing(gate_spec):
         assert gate.try_acquire("pages", 10) > 0  # refused asks do not push the next permission further
     time.sleep(0.45)
     assert gate.try_acquire("pages", 0.4) == 0.0
+
+
+@pytest.mark.parametrize("gate_spec", ["sqlite", "postgresql"], indirect=True)
+def test_a_refusal_stays_a_refusal_when_the_process_stalls_before_reading_the_wait(gate_spec):
+    gate = open_gate(gate_spec)
+    assert gate.try_acquire("pages", 1.0) == 0.0  # the slot is taken for a second
+    first = gate.granted_at
+
+    @event.listens_for(gate.engine, "before_cursor_execute")
+    def stall(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):  # the wait, read after the refused update
+            time.sleep(1.1)  # the slot has passed meanwhile
+
+    wait = gate.try_acquire("pages", 1.0)
+    assert wait > 0 and gate.granted_at == first, "a refused ask must not read as a permission"
+    assert gate.try_acquire("pages", 1.0) == 0.0 and gate.granted_at > first  # asked again: granted, recorded
 
 
 def test_rate_counts_requests_in_the_window(gate_spec):
