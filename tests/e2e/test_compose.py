@@ -166,6 +166,7 @@ def test_a_local_movielens_copy_is_mounted_for_init_only(tmp_path):
     assert services["init"]["environment"]["MOVREC_DATA_DIR"] == "/movielens"
     assert f"{tmp_path}:/movielens:ro" in services["init"]["volumes"]
     assert "artifacts:/app/artifacts:rw" in services["init"]["volumes"]  # the base file's mounts stay
-    assert not any("/movielens" in str(v) for name in ("web", "worker", "beat") for v in services[name].get("volumes", []))
+    for name in ("web", "worker", "beat"):
+        assert not any("/movielens" in str(v) for v in services[name].get("volumes", [])), name
     missing = _compose(tmp_path, "config", "-q", files=files)
     assert missing.returncode != 0 and "MOVIELENS_DIR" in missing.stderr
