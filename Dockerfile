@@ -8,11 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
 WORKDIR /app
 RUN useradd --create-home --uid 10001 movrec
 
-# Dependencies come from pyproject.toml alone, so a code change does not reinstall them.
-COPY pyproject.toml ./
+# Dependencies come from pyproject.toml and the pinned versions in constraints.txt alone, so a code change does
+# not reinstall them and every build installs the same versions.
+COPY pyproject.toml constraints.txt ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt
+    && pip install -c constraints.txt -r /tmp/requirements.txt
 
 COPY . .
 # Editable, so templates/, static/ and migrations/ are found beside the packages. The folders below are
@@ -28,6 +29,6 @@ FROM web AS trainer
 USER root
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['train']))" \
         > /tmp/train-requirements.txt \
-    && pip install -r /tmp/train-requirements.txt
+    && pip install -c constraints.txt -r /tmp/train-requirements.txt
 USER movrec
 CMD ["scripts/prepare.sh"]

@@ -1,17 +1,40 @@
-# The two commands of the README: `make run` (the whole site) and `make test` (the test suite).
-PYTHON ?= python3
+# movrec's commands; `make` alone lists them. The README's two are `make run` and `make test`.
+# PYTHON: the interpreter for the venv (default: the first Python 3.11+ of python3, python3.13, python3.12,
+# python3.11; checked by scripts/python.sh before anything is installed). VENV: where the venv lives.
+PYTHON ?=
 VENV ?= .venv
 BIN := $(VENV)/bin
+PYTEST_ARGS ?=
 
-.PHONY: run test install bench clean
+.DEFAULT_GOAL := help
+.PHONY: help run test test-fast bench install lock check-lock clean
+
+help:
+	@echo 'make run          install, get MovieLens 1M, train once, migrate, import, then serve web + worker + beat'
+	@echo '                  on http://127.0.0.1:8000/ (Ctrl-C stops all); settings: README.md, "Configuration"'
+	@echo 'make test         the whole test suite (4-8 minutes; needs PostgreSQL and Redis on 127.0.0.1, see README)'
+	@echo 'make test-fast    the tests not marked slow: no training on real data, no processes started (about a minute)'
+	@echo '                  PYTEST_ARGS passes more to pytest, e.g. make test PYTEST_ARGS="-x -k gate"'
+	@echo 'make bench        train on MovieLens 1M and time the recommender (MOVREC_DATA_DIR, else ../shared/data/ml-1m);'
+	@echo '                  writes bench/results/ and docs/benchmarks.md; minutes of CPU'
+	@echo 'make install      only the venv ($(VENV)) with the project, its train and test extras, pinned by constraints.txt'
+	@echo 'make lock         rewrite constraints.txt from the venv (after upgrading packages in it on purpose)'
+	@echo 'make check-lock   ask PyPI whether constraints.txt installs on Linux x86-64/aarch64 and macOS arm64'
+	@echo 'make clean        delete $(VENV), artifacts/ (the trained model: the next run trains again), artifacts-bench/,'
+	@echo '                  .pytest_cache and build leftovers; keeps data/ (the MovieLens download) and instance/'
+	@echo 'make clean CLEAN_INSTANCE=yes'
+	@echo '                  also delete instance/: the SQLite database with every account and rating, the posters,'
+	@echo '                  the generated SECRET_KEY and the beat schedule'
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@python="$$(PYTHON='$(PYTHON)' scripts/python.sh)" && echo "creating $(VENV) with $$python" \
+		&& "$$python" -m venv $(VENV) \
+		&& $(BIN)/python -m pip install --quiet --upgrade pip \
+		|| { rm -rf $(VENV); exit 1; }
 
-# Re-install only when the dependency list changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[train,test]'
+# Re-install only when the dependency list or the pins change.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[train,test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -22,8 +45,23 @@ run: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+test-fast: install
+	$(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)
+
 bench: install
 	$(BIN)/python bench/bench_core.py
 
+lock: install
+	$(BIN)/python scripts/constraints.py write
+
+check-lock: install
+	$(BIN)/python scripts/constraints.py check
+
 clean:
-	rm -rf $(VENV) instance artifacts .pytest_cache
+	rm -rf $(VENV) artifacts artifacts-bench .pytest_cache build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+ifeq ($(CLEAN_INSTANCE),yes)
+	rm -rf instance
+else
+	@[ ! -d instance ] || echo 'kept instance/ (accounts, ratings, posters, secret key): make clean CLEAN_INSTANCE=yes deletes it'
+endif

@@ -8,34 +8,16 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# A Python 3.11 or newer for the virtual environment (macOS's own python3 may be older).
-if [ -z "${PYTHON:-}" ]; then
-    for candidate in python3 python3.13 python3.12 python3.11; do
-        if command -v "$candidate" >/dev/null \
-                && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-            PYTHON="$candidate"
-            break
-        fi
-    done
-fi
-[ -n "${PYTHON:-}" ] || { echo "run.sh: Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)" >&2; exit 1; }
-
+# A Python 3.11 or newer for the virtual environment (macOS's own python3 may be older), checked first.
+PYTHON="$(scripts/python.sh)"
 VENV="${VENV:-.venv}"
 make --no-print-directory install PYTHON="$PYTHON" VENV="$VENV"
 export PATH="$PWD/$VENV/bin:$PATH"
 
-# This script's own state: the generated secret key and Celery beat's schedule. (The site keeps its SQLite
-# files and posters in Flask's instance folder, ./instance, unless DATABASE_URL and POSTER_DIR say otherwise.)
+# The local state: SQLite files, posters, Celery beat's schedule and, unless SECRET_KEY is set, the secret key
+# that scripts/supervise.py makes on the first start (never in the repository).
 export INSTANCE_DIR="${INSTANCE_DIR:-$PWD/instance}"
 mkdir -p "$INSTANCE_DIR"
-# A real secret for this machine, made once and kept with the local state (never in the repository).
-if [ -z "${SECRET_KEY:-}" ]; then
-    if [ ! -s "$INSTANCE_DIR/secret_key" ]; then
-        (umask 077 && python -c 'import secrets; print(secrets.token_hex(32))' > "$INSTANCE_DIR/secret_key")
-    fi
-    SECRET_KEY="$(cat "$INSTANCE_DIR/secret_key")"
-    export SECRET_KEY
-fi
 
 scripts/prepare.sh
 

@@ -138,8 +138,8 @@ def fit_als(tt: TrainTest, seed: int) -> tuple[np.ndarray, float]:
     from scipy.sparse import csr_matrix
     from threadpoolctl import threadpool_limits
 
-    model = AlternatingLeastSquares(**ALS, random_state=seed)
     with threadpool_limits(1, "blas"):  # implicit runs its own threads and asks for single-threaded BLAS
+        model = AlternatingLeastSquares(**ALS, random_state=seed)
         _, seconds = timed(model.fit, csr_matrix(tt.matrix), show_progress=False)
     return model.user_factors @ model.item_factors.T, seconds
 
@@ -446,6 +446,7 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         runs = [run_seed(dataset, seed, work, svdpp) for seed in seeds]
     summary = summarise(runs)
+    del summary["seed"]
     markdown = report(dataset, runs, summary, svdpp)
     print(markdown)
     if not args.quick:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,7 +191,10 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None, *, download: boo
 
 
 def download_ml1m(dest: Path, url: str = ML1M_URL, md5: str = ML1M_MD5) -> Path:
-    """Download ml-1m.zip with a progress bar, check its MD5 and unzip it under `dest`."""
+    """Download ml-1m.zip, check its MD5 and unzip it under `dest`.
+
+    Progress shows as a bar on a terminal; elsewhere (`docker logs`, CI, a pipe) as one line before and after.
+    """
     import requests
     from tqdm import tqdm
 
@@ -201,8 +205,11 @@ def download_ml1m(dest: Path, url: str = ML1M_URL, md5: str = ML1M_MD5) -> Path:
         with requests.get(url, stream=True, timeout=30) as response:
             response.raise_for_status()
             total = int(response.headers.get("content-length", 0)) or None
-            with open(partial, "wb") as out, tqdm(total=total, unit="B", unit_scale=True,
-                                                  desc="ml-1m.zip") as bar:
+            on_terminal = sys.stderr.isatty()
+            if not on_terminal:
+                print(f"downloading {url}" + (f" ({total / 1e6:.1f} MB)" if total else ""), file=sys.stderr)
+            with open(partial, "wb") as out, tqdm(total=total, unit="B", unit_scale=True, desc="ml-1m.zip",
+                                                  disable=not on_terminal) as bar:
                 for chunk in response.iter_content(chunk_size=1 << 16):
                     out.write(chunk)
                     bar.update(len(chunk))
@@ -218,6 +225,8 @@ def download_ml1m(dest: Path, url: str = ML1M_URL, md5: str = ML1M_MD5) -> Path:
     partial.replace(archive)
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(dest)
+    if not on_terminal:
+        print(f"downloaded {url}: checksum verified, unzipped to {dest / 'ml-1m'}", file=sys.stderr)
     return dest / "ml-1m"
 
 

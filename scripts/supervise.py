@@ -8,11 +8,16 @@ Each entry is one command, run as `sh -c 'exec COMMAND'` in a session of its own
 process still running gets SIGTERM (gunicorn and Celery then finish their work in progress); whatever is
 left after STOP_TIMEOUT seconds (default 20), or after a second Ctrl-C, is killed with its process group.
 Exit status: 0 after a requested stop in which every process exited cleanly, otherwise 1.
+
+Without SECRET_KEY in the environment, the processes get the one kept in `$INSTANCE_DIR/secret_key` (default
+./instance), which the first start makes: so `./run.sh` and `docker compose up` need no key to be given, and
+every process and container that shares the folder signs with the same key.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -21,6 +26,29 @@ import time
 from pathlib import Path
 
 CLEAN_EXITS = (0, -signal.SIGTERM, -signal.SIGINT)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def kept_secret_key(instance_dir: Path) -> str:
+    """The secret key stored in ``instance_dir``, made (readable by this user only) if there is none yet.
+
+    Processes starting together agree on one key: each writes its own candidate to a private file and links it
+    into place, which only the first one to get there manages.
+    """
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        candidate = instance_dir / f".secret_key.{os.getpid()}"
+        descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+    return path.read_text().strip()
 
 
 def read_procfile(path: Path) -> dict[str, str]:
@@ -122,11 +150,13 @@ class Supervisor:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--procfile", type=Path, default=Path(__file__).resolve().parent.parent / "Procfile")
+    parser.add_argument("--procfile", type=Path, default=ROOT / "Procfile")
     parser.add_argument("--exec", dest="only", metavar="NAME", help="replace this process by one entry")
     parser.add_argument("--stop-timeout", type=float, default=float(os.environ.get("STOP_TIMEOUT", "20")))
     args = parser.parse_args(argv)
     entries = read_procfile(args.procfile)
+    if not os.environ.get("SECRET_KEY"):
+        os.environ["SECRET_KEY"] = kept_secret_key(Path(os.environ.get("INSTANCE_DIR") or ROOT / "instance"))
     if args.only:
         if args.only not in entries:
             raise SystemExit(f"{args.procfile}: no entry {args.only!r} (has {', '.join(entries)})")

@@ -12,13 +12,11 @@ import pytest
 from tests.factory import write_ml1m
 from tests.services import private_redis, throwaway_postgres
 from tests.worker.fake_douban import FakeDouban
-from tests.worker.recordings import fixture_dir
 from tests.worker_setup import app_from_env, worker_env
 from webapp.extensions import db
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_DATA = SHARED / "data"
-REDIS_DB = 5  # the suites' own Redis db number; only it is ever flushed (the e2e test has its own)
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +53,8 @@ def _no_dataset_env(monkeypatch):
 
 @pytest.fixture
 def redis_url():
-    """Redis db 5 (the suites' own number), emptied before and after the test."""
-    with private_redis(REDIS_DB) as url:
+    """A Redis database of this test's own, empty."""
+    with private_redis() as url:
         yield url
 
 
@@ -75,8 +73,7 @@ def sqlite_url(tmp_path):
 
 @pytest.fixture
 def fake():
-    """A fresh fake Douban on a loopback port (the recordings must be present)."""
-    fixture_dir()
+    """A fresh fake Douban on a loopback port, replaying tests/fixtures/douban."""
     server = FakeDouban().start()
     yield server
     server.stop()

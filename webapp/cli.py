@@ -19,8 +19,13 @@ movrec_cli = AppGroup("movrec", help="movrec maintenance commands.")
 @movrec_cli.command("import")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None,
               help="MovieLens folder (default: MOVREC_DATA_DIR, else the download cache).")
-def import_command(data_dir: str | None) -> None:
+@click.option("--if-empty", is_flag=True,
+              help="Do nothing when the catalogue already holds movies (so a restart needs no dataset).")
+def import_command(data_dir: str | None, if_empty: bool) -> None:
     """Load the catalogue (movies, genres, years, rating counts) from the dataset; safe to repeat."""
+    if if_empty and db.session.scalar(select(Movie.id).limit(1)) is not None:
+        click.echo("catalogue already imported: kept (set MOVREC_DATA_DIR to import again)")
+        return
     ds = dataset.load(data_dir or current_app.config["MOVREC_DATA_DIR"])
     click.echo(ds.summary())
     result = import_catalog(ds)

@@ -1,4 +1,4 @@
-"""Douban's 2026 proof-of-work page on ``sec.douban.com`` (the recordings' NOTES.md, section 2): read and solve it.
+"""Douban's 2026 proof-of-work page on ``sec.douban.com``: read it and solve it (tests/fixtures/douban/NOTES.md, 2).
 
 The page holds ``<form id="sec" action="/c">`` with ``tok``, ``cha``, ``sol`` and ``red``; the browser
 finds ``nonce`` such that ``sha512(cha + nonce)`` in hex starts with ``0000`` and posts the form back.

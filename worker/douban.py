@@ -1,7 +1,6 @@
 """Douban response parsers: text in, plain records out.
 
-Facts about the pages (selectors, block signals) are in the ``NOTES.md`` beside the recorded responses
-the tests replay.
+Facts about the pages (selectors, block signals) are in ``tests/fixtures/douban/NOTES.md``.
 Every parser first checks for a block page and raises :class:`Blocked` instead of
 reporting "nothing found"; a page that is neither a block nor the expected page raises
 :class:`ParseError`.

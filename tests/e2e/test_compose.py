@@ -111,25 +111,62 @@ def test_health_checks():
     assert "inspect ping" in " ".join(SERVICES["worker"]["healthcheck"]["test"])
 
 
-def test_env_example_documents_every_variable_the_compose_file_reads():
-    text = (ROOT / "docker-compose.yml").read_text()
+def test_app_services_keep_their_state_in_one_volume_at_the_images_instance_dir():
+    instance_dir = re.search(r"INSTANCE_DIR=(\S+)", dockerfile_stages()["web"]).group(1)
+    for name in ("web", "worker", "beat"):
+        assert f"state:{instance_dir}" in SERVICES[name]["volumes"], name  # the kept SECRET_KEY is shared
+
+
+def test_every_image_installs_the_pinned_versions():
+    for name, stage in dockerfile_stages().items():
+        installs = re.findall(r"pip install (.*)", stage)
+        assert installs, name
+        for arguments in installs:
+            assert "-c constraints.txt" in arguments or "--no-deps" in arguments, (name, arguments)
+    assert "constraints.txt" in re.search(r"(?m)^COPY (.*)$", dockerfile_stages()["web"]).group(1)
+
+
+def test_env_example_documents_every_variable_the_compose_files_read():
+    text = (ROOT / "docker-compose.yml").read_text() + (ROOT / "docker-compose.movielens.yml").read_text()
     read = set(re.findall(r"(?<!\$)\$\{([A-Z_]+)", text))
     documented = set(re.findall(r"(?m)^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text()))
     assert read <= documented, f"not in .env.example: {sorted(read - documented)}"
 
 
-def _compose(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY",)}
-    return subprocess.run(["docker-compose", "-f", str(ROOT / "docker-compose.yml"), *args],
+def _compose(tmp_path: Path, *args: str, files=("docker-compose.yml",), **env: str) -> subprocess.CompletedProcess:
+    """docker-compose on ``files`` with an empty env file: a developer's own .env must not decide the outcome."""
+    no_env_file = tmp_path / "empty.env"
+    no_env_file.write_text("")
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "MOVIELENS_DIR")}
+    return subprocess.run(["docker-compose", *(arg for f in files for arg in ("-f", str(ROOT / f))),
+                           "--env-file", str(no_env_file), *args],
                           env={**clean, **env}, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None,
-                    reason="docker-compose (Debian package docker-compose) is not installed")
-def test_docker_compose_accepts_the_file_and_requires_a_secret(tmp_path):
-    no_env_file = tmp_path / "empty.env"  # a developer's own .env must not decide the outcome
-    no_env_file.write_text("")
-    ok = _compose("--env-file", str(no_env_file), "config", "-q", SECRET_KEY="s" * 64)
-    assert ok.returncode == 0, ok.stderr
-    missing = _compose("--env-file", str(no_env_file), "config", "-q")
-    assert missing.returncode != 0 and "SECRET_KEY" in missing.stderr
+needs_compose = pytest.mark.skipif(shutil.which("docker-compose") is None,
+                                   reason="docker-compose (Debian package docker-compose) is not installed")
+
+
+@needs_compose
+def test_docker_compose_accepts_the_file_with_or_without_a_secret(tmp_path):
+    given = _compose(tmp_path, "config", SECRET_KEY="s" * 64)
+    assert given.returncode == 0, given.stderr
+    assert yaml.safe_load(given.stdout)["services"]["web"]["environment"]["SECRET_KEY"] == "s" * 64
+    kept = _compose(tmp_path, "config")  # none given: supervise.py makes one in the state volume
+    assert kept.returncode == 0, kept.stderr
+    assert not yaml.safe_load(kept.stdout)["services"]["web"]["environment"]["SECRET_KEY"]
+
+
+@needs_compose
+def test_a_local_movielens_copy_is_mounted_for_init_only(tmp_path):
+    files = ("docker-compose.yml", "docker-compose.movielens.yml")
+    local = _compose(tmp_path, "config", files=files, MOVIELENS_DIR=str(tmp_path))
+    assert local.returncode == 0, local.stderr
+    services = yaml.safe_load(local.stdout)["services"]
+    assert services["init"]["environment"]["MOVREC_DATA_DIR"] == "/movielens"
+    assert f"{tmp_path}:/movielens:ro" in services["init"]["volumes"]
+    assert "artifacts:/app/artifacts:rw" in services["init"]["volumes"]  # the base file's mounts stay
+    for name in ("web", "worker", "beat"):
+        assert not any("/movielens" in str(v) for v in services[name].get("volumes", [])), name
+    missing = _compose(tmp_path, "config", "-q", files=files)
+    assert missing.returncode != 0 and "MOVIELENS_DIR" in missing.stderr

@@ -30,7 +30,6 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SHAWSHANK = 2  # "Shawshank Redemption, The (1994)" in tests/factory.py, a film the fake Douban knows
-REDIS_DB = 13  # the e2e test's own Redis database number, flushed before and after
 
 
 @pytest.fixture
@@ -68,7 +67,7 @@ def postgres_url():
 @pytest.fixture
 def redis_url():
     """The machine's Redis, on this test's own database number, emptied before and after."""
-    with private_redis(REDIS_DB) as url:
+    with private_redis() as url:
         yield url
 
 

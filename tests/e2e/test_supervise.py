@@ -18,9 +18,15 @@ POLITE = ("python3 -c \"import signal, sys, time; print('up', flush=True); "
           "signal.signal(signal.SIGTERM, lambda *a: (print('bye', flush=True), sys.exit(0))); time.sleep(60)\"")
 
 
+def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The environment without a secret key, the local state (where a key would be kept) in ``tmp_path``."""
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    return {**env, "INSTANCE_DIR": str(tmp_path / "state"), **settings}
+
+
 def start(tmp_path: Path, procfile: str, *args: str) -> subprocess.Popen:
     (tmp_path / "Procfile").write_text(procfile)
-    return subprocess.Popen([*SUPERVISE, "--procfile", str(tmp_path / "Procfile"), *args],
+    return subprocess.Popen([*SUPERVISE, "--procfile", str(tmp_path / "Procfile"), *args], env=environment(tmp_path),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
@@ -94,10 +100,10 @@ def test_a_process_ignoring_sigterm_is_killed_after_the_timeout(tmp_path, reap):
 def test_exec_runs_one_entry_in_place_with_the_shell_expanding_variables(tmp_path):
     (tmp_path / "Procfile").write_text("# comment\n\nhello: echo \"hi ${WHO:-there}\"\nother: false\n")
     done = subprocess.run([*SUPERVISE, "--procfile", str(tmp_path / "Procfile"), "--exec", "hello"],
-                          capture_output=True, text=True, timeout=10, env={**os.environ, "WHO": "you"})
+                          capture_output=True, text=True, timeout=10, env=environment(tmp_path, WHO="you"))
     assert (done.returncode, done.stdout) == (0, "hi you\n")
     missing = subprocess.run([*SUPERVISE, "--procfile", str(tmp_path / "Procfile"), "--exec", "nope"],
-                             capture_output=True, text=True, timeout=10)
+                             capture_output=True, text=True, timeout=10, env=environment(tmp_path))
     assert missing.returncode != 0 and "no entry 'nope'" in missing.stderr
 
 
@@ -109,3 +115,20 @@ def test_the_project_procfile_runs_web_worker_and_beat():
     assert set(entries) == {"web", "worker", "beat"}
     assert entries["web"].startswith("gunicorn --config gunicorn.conf.py")
     assert "douban_interactive" in entries["worker"] and "douban_backfill" in entries["worker"]
+
+
+def test_without_a_secret_key_the_processes_share_one_made_on_the_first_start(tmp_path):
+    (tmp_path / "Procfile").write_text("key: echo \"$SECRET_KEY\"\n")
+    command = [*SUPERVISE, "--procfile", str(tmp_path / "Procfile"), "--exec", "key"]
+    together = [subprocess.Popen(command, env=environment(tmp_path), stdout=subprocess.PIPE, text=True)
+                for _ in range(4)]  # containers starting at once
+    keys = {proc.communicate(timeout=20)[0].strip() for proc in together}
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    kept = tmp_path / "state" / "secret_key"
+    assert kept.stat().st_mode & 0o077 == 0, "readable by this user only"
+    assert sorted(p.name for p in kept.parent.iterdir()) == ["secret_key"]
+    again = subprocess.run(command, env=environment(tmp_path), capture_output=True, text=True, timeout=10)
+    assert again.stdout.strip() == kept.read_text().strip()
+    given = subprocess.run(command, env=environment(tmp_path, SECRET_KEY="given"), capture_output=True, text=True,
+                           timeout=10)
+    assert given.stdout == "given\n"

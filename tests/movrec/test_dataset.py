@@ -132,7 +132,7 @@ def _serve_bytes(payload: bytes):
     return server
 
 
-def test_download_verifies_checksum_and_unzips(tiny_dataset_dir, tmp_path):
+def test_download_verifies_checksum_and_unzips(tiny_dataset_dir, tmp_path, capsys):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         for name in dataset.ML1M_FILES:
@@ -148,6 +148,9 @@ def test_download_verifies_checksum_and_unzips(tiny_dataset_dir, tmp_path):
     finally:
         server.shutdown()
     assert len(load(path).ratings) == 4000
+    # Not a terminal here: plain lines for logs, no progress bar redrawn with carriage returns.
+    err = capsys.readouterr().err
+    assert f"downloading {url}" in err and "checksum verified" in err and "\r" not in err
 
 
 def test_real_ml1m_subset_parses(shared_data):

@@ -38,3 +38,12 @@ def test_import_command_is_idempotent(app, tiny_dataset_dir):
     assert "0 added, 0 updated" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Movie)) == 120
+
+
+def test_import_if_empty_keeps_a_filled_catalogue_without_reading_the_dataset(app, tmp_path):
+    missing = str(tmp_path / "no-dataset-here")
+    kept = app.test_cli_runner().invoke(args=["movrec", "import", "--if-empty", "--data", missing])
+    assert kept.exit_code == 0, kept.output
+    assert "catalogue already imported" in kept.output
+    failed = app.test_cli_runner().invoke(args=["movrec", "import", "--data", missing])
+    assert failed.exit_code != 0  # without the flag the dataset is read, and there is none

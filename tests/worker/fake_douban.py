@@ -4,7 +4,8 @@
   query a page cut from the recorded one (same markup), listing the matching entries of ``CATALOG``.
 * ``GET /j/subject_suggest?q=``: the recorded JSON for ``q=1`` and ``q=惊天营救``, else generated in Douban's style.
 * ``GET /subject/<id>/``: the recorded page when there is one, else the Inception page with the fields replaced.
-  With ``challenge=True`` it first redirects to the proof-of-work page ``/c`` (NOTES.md section 2).
+  With ``challenge=True`` it first redirects to the proof-of-work page ``/c`` (section 2 of the NOTES.md beside
+  the recordings, tests/fixtures/douban).
 * ``GET /img<n>/view/photo/<size>/public/p<n>.jpg``: a small JPEG, 418 without a Douban ``Referer``, 403 for ``raw``.
   Recorded image URLs ``https://img<n>.doubanio.com/`` are rewritten to point here.
 * Misbehaviour (``set_mode``): an HTTP status (403 with the recorded login-redirect page, 418, 429, 500), a 302 to
@@ -25,12 +26,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 from PIL import Image
 
-FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "douban"
+from tests.worker.recordings import FIXTURE_DIR, read
+
 RECORDED_QUERY = "逃避可耻却有用"
 RECORDED_SUGGEST = {"1": "suggest_q_1_2018.json", "惊天营救": "suggest_jingtian_yingjiu_2023.json"}
 DIFFICULTY = 4
@@ -49,7 +50,7 @@ class Entry:
     kind: str = "movie"
 
 
-# Toy Story's id is from SOURCES.md; Inception's page is recorded; the rest are made up for tests.
+# Toy Story's id is from tests/fixtures/douban/SOURCES.md; Inception's page is recorded; the rest are made up.
 CATALOG = [
     Entry("1291575", "玩具总动员", "Toy Story", 1995, 8.7, 1200000),
     Entry("1291576", "玩具总动员2", "Toy Story 2", 1999, 8.5, 700000),
@@ -150,7 +151,7 @@ class FakeDouban:
     # ---- page builders -------------------------------------------------------------------------
     def search_page(self, query: str) -> str:
         words = re.sub(r"\s+\d{4}$", "", query.strip())
-        recorded = _recorded("www_search_cat1002_nigeruha.html")
+        recorded = read("www_search_cat1002_nigeruha.html")
         if words == RECORDED_QUERY:
             return recorded
         start = recorded.index('<div class="result-list">')
@@ -168,7 +169,7 @@ class FakeDouban:
 
     def suggest_json(self, query: str) -> str:
         if query in RECORDED_SUGGEST:
-            return _recorded(RECORDED_SUGGEST[query])
+            return read(RECORDED_SUGGEST[query])
         items = [{
             "episode": "12" if e.kind == "tv" else "", "img": _poster(e), "title": e.title,
             "url": f"https://movie.douban.com/subject/{e.douban_id}/?suggest={quote(query)}", "type": "movie",
@@ -178,7 +179,7 @@ class FakeDouban:
             "https:\\/\\/img", "https://img")
 
     def subject_page(self, douban_id: str) -> str | None:
-        recorded = FIXTURES / f"subject_{douban_id}.html"
+        recorded = FIXTURE_DIR / f"subject_{douban_id}.html"
         if recorded.is_file():
             return recorded.read_text(encoding="utf-8")
         entry = next((e for e in CATALOG if e.douban_id == douban_id), None)
@@ -295,7 +296,7 @@ class _Handler(BaseHTTPRequestHandler):
         if mode.garbage:
             return self._send(200, "<html><body><div>%s</div></body></html>" % secrets.token_hex(40))
         if mode.status == 403:
-            return self._send(403, _recorded("blocked_403_login_redirect_2023.html"))
+            return self._send(403, read("blocked_403_login_redirect_2023.html"))
         return self._send(mode.status, "" if mode.status in (418, 429) else "<html><body>Server Error</body></html>")
 
     def _control(self, path: str, body: str) -> None:
@@ -325,10 +326,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Set-Cookie", cookie)
         self.send_header("Content-Length", "0")
         self.end_headers()
-
-
-def _recorded(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
 
 
 def _esc(text: str) -> str:
@@ -364,7 +361,7 @@ def _search_block(block: str, entry: Entry, words: str) -> str:
 
 
 def _subject_from_template(entry: Entry) -> str:
-    page = _recorded("subject_3541415.html")
+    page = read("subject_3541415.html")
     name = f"{entry.title} {entry.original_title}"
     rating = "" if entry.rating is None else str(entry.rating)
     replacements = [

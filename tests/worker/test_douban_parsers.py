@@ -1,13 +1,14 @@
 """The pure parsers on every recorded Douban response, and on broken and block variants of them."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
 import pytest
 
 from worker.douban import Blocked, ParseError, SubjectGone, parse_search, parse_subject, parse_suggest
-from tests.worker.recordings import names, read
+from tests.worker.recordings import FIXTURE_DIR, names, read
 
 # What each recorded subject page says (checked by eye against the pages and SOURCES.md).
 SUBJECTS = {
@@ -32,6 +33,15 @@ def test_every_recording_is_used_by_these_tests():
             "suggest_jingtian_yingjiu_2023.json", "blocked_403_login_redirect_2023.html", *names("api_v2_*.json"),
             "blocked_observations.json"}  # the observations are played by the fake Douban's misbehaviour modes
     assert set(names("*")) - {"NOTES.md", "SOURCES.md"} == used
+
+
+def test_recordings_are_the_bytes_sources_md_describes():
+    """Each recording is listed in SOURCES.md with its sha256, and is unchanged since it was recorded."""
+    listed = dict(reversed(line.split("  ")) for line in read("SOURCES.md").splitlines()
+                  if re.fullmatch(r"[0-9a-f]{64}  \S+", line))
+    assert set(listed) == set(names("*")) - {"NOTES.md", "SOURCES.md"}
+    for name, digest in listed.items():
+        assert hashlib.sha256((FIXTURE_DIR / name).read_bytes()).hexdigest() == digest, name
 
 
 @pytest.mark.parametrize("name", sorted(SUBJECTS))

@@ -9,7 +9,6 @@ import pytest
 import requests
 
 from tests.worker.processes import REPO
-from tests.worker.recordings import fixture_dir
 from worker.douban import parse_search, parse_suggest
 
 
@@ -21,7 +20,6 @@ def free_port() -> int:
 
 @pytest.mark.slow
 def test_standalone_fake_replays_and_misbehaves_on_request():
-    fixture_dir()
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "tests.worker.fake_douban", "--port", str(port)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -25,6 +25,8 @@ from webapp.models import ScrapeGate
 # Rate counters restart after this many seconds; the admin page shows the rate over the current window.
 WINDOW_SECONDS = 60.0
 REDIS_PREFIX = "movrec:douban:"
+# The shortest wait a refusal reports: 0.0 means a permission was given, so a refusal never says 0.0.
+MIN_WAIT = 0.001
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,12 @@ class Rate:
 
 
 # KEYS[1]: bucket hash. ARGV: step, window. Uses the Redis server's clock, shared by all machines.
+# Returns {wait} when refused, {'0', server time} when granted.
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local nxt = tonumber(redis.call('HGET', KEYS[1], 'next_at') or '0')
-if now < nxt then return tostring(nxt - now) end
+if now < nxt then return {tostring(nxt - now)} end
 redis.call('HSET', KEYS[1], 'next_at', tostring(now + tonumber(ARGV[1])))
 local ws = tonumber(redis.call('HGET', KEYS[1], 'window_start') or '0')
 if now - ws > tonumber(ARGV[2]) then
@@ -62,7 +65,7 @@ if now - ws > tonumber(ARGV[2]) then
 else
   redis.call('HINCRBY', KEYS[1], 'window_count', 1)
 end
-return '0'
+return {'0', tostring(now)}
 """
 
 
@@ -73,10 +76,15 @@ class RedisGate:
         self.redis = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
                                           decode_responses=True)
         self._acquire = self.redis.register_script(_ACQUIRE)
+        self.granted_at: float | None = None  # Redis's clock at this object's last permission (Unix seconds)
 
     def try_acquire(self, bucket: str, step: float) -> float:
         """Permission for one request now (``0.0``; the next one is ``step`` s later), or the seconds to wait."""
-        return float(self._acquire(keys=[REDIS_PREFIX + "bucket:" + bucket], args=[step, WINDOW_SECONDS]))
+        reply = self._acquire(keys=[REDIS_PREFIX + "bucket:" + bucket], args=[step, WINDOW_SECONDS])
+        if reply[0] != "0":
+            return float(reply[0])
+        self.granted_at = float(reply[1])
+        return 0.0
 
     def open_circuit(self, name: str, seconds: float, reason: str) -> None:
         """Stop all requests behind circuit ``name`` for ``seconds``."""
@@ -101,6 +109,7 @@ class SqlGate:
 
     def __init__(self, engine):
         self.engine = engine
+        self.granted_at: float | None = None  # the database's clock at this object's last permission (Unix seconds)
 
     def try_acquire(self, bucket: str, step: float) -> float:
         with self.engine.begin() as conn:
@@ -116,8 +125,11 @@ class SqlGate:
                 .returning(ScrapeGate.next_at)
             ).scalar()
             if granted is not None:
+                self.granted_at = granted - step
                 return 0.0
-            return max(0.0, conn.scalar(select(ScrapeGate.next_at - now).where(ScrapeGate.name == bucket)))
+            # Refused: another process had the slot. If this one stalled since, that slot may be over by now;
+            # it is still a refusal, to be asked again at once, never a permission nobody recorded.
+            return max(MIN_WAIT, conn.scalar(select(ScrapeGate.next_at - now).where(ScrapeGate.name == bucket)))
 
     def open_circuit(self, name: str, seconds: float, reason: str) -> None:
         with self.engine.begin() as conn:
