@@ -369,31 +369,45 @@ def summarise(runs: list):
     return runs
 
 
-def fmt(stat: dict, digits: int = 4) -> str:
-    text = f"{stat['mean']:.{digits}f}"
-    return text if stat["sd"] is None else f"{text} ± {stat['sd']:.{digits}f}"
+def fmt(stat: dict, digits: int = 4, scale: float = 1.0) -> str:
+    """"mean ± sd" (the mean alone for one seed), times `scale`."""
+    text = f"{stat['mean'] * scale:.{digits}f}"
+    return text if stat["sd"] is None else f"{text} ± {stat['sd'] * scale:.{digits}f}"
+
+
+def picks_table(summary: dict) -> str:
+    metrics = ("recall", "recall_all", "ndcg", "hr", "coverage")
+    return markdown_table(
+        ["System", "Recall@10 (hits/min(10, liked))", "Recall@10 (hits/liked)", "NDCG@10", "HR@10", "Coverage",
+         "Training (s)"],
+        [[label, *(fmt(summary[name][m]) for m in metrics), fmt(summary[name]["seconds"], 1)]
+         for name, label in PICKS.items()])
+
+
+def items_table(summary: dict) -> str:
+    return markdown_table(
+        ["List of 10", "Precision@10", f"Largest share of the {HUB_POOL} most-rated movies' lists (%)", "Held by"],
+        [[label, fmt(summary[name]["precision"]), fmt(summary[name]["hub_share"], 1, 100),
+          "; ".join(dict.fromkeys(summary[name]["hub_movie"]))] for name, label in ITEM_LISTS.items()])
+
+
+def cold_table(summary: dict) -> str:
+    return markdown_table(
+        ["Ratings given", "Users", *COLD.values()],
+        [[n, fmt(summary["users"][str(n)], 0), *(fmt(summary["recall"][name][str(n)]) for name in COLD)]
+         for n in COLD_GIVEN])
+
+
+def rating_table(summary: dict) -> str:
+    return markdown_table(
+        ["Rating model", "RMSE", "MAE", "Training (s)"],
+        [[label, fmt(summary[name]["rmse"]), fmt(summary[name]["mae"]), fmt(summary[name]["seconds"], 1)]
+         for name, label in RATING.items() if name in summary])
 
 
 def report(dataset: Dataset, runs: list[dict], summary: dict, svdpp: bool) -> str:
-    """The Markdown section: the four tables with what each measures."""
+    """The Markdown section: the four tables and what each measures."""
     seeds = ", ".join(str(run["seed"]) for run in runs)
-    picks = markdown_table(
-        ["System", "Recall@10 (hits/min(10, liked))", "Recall@10 (hits/liked)", "NDCG@10", "HR@10", "Coverage",
-         "Training (s)"],
-        [[label, *(fmt(summary["picks"][name][m]) for m in ("recall", "recall_all", "ndcg", "hr", "coverage")),
-          fmt(summary["picks"][name]["seconds"], 1)] for name, label in PICKS.items()])
-    items = markdown_table(
-        ["List of 10", "Precision@10", f"Largest share of the {HUB_POOL} most-rated movies' lists", "Held by"],
-        [[label, fmt(summary["item_to_item"][name]["precision"]), fmt(summary["item_to_item"][name]["hub_share"], 3),
-          "; ".join(dict.fromkeys(summary["item_to_item"][name]["hub_movie"]))] for name, label in ITEM_LISTS.items()])
-    cold = markdown_table(
-        ["Ratings given", "Users", *COLD.values()],
-        [[n, fmt(summary["cold_start"]["users"][str(n)], 0),
-          *(fmt(summary["cold_start"]["recall"][name][str(n)]) for name in COLD)] for n in COLD_GIVEN])
-    rating_rows = [[label, fmt(summary["rating"][name]["rmse"]), fmt(summary["rating"][name]["mae"]),
-                    fmt(summary["rating"][name]["seconds"], 1)] for name, label in RATING.items()
-                   if name in summary["rating"]]
-    rating = markdown_table(["Rating model", "RMSE", "MAE", "Training (s)"], rating_rows)
     lambdas = ", ".join(f"{run['ease_lambda']:g}" for run in runs)
     return (
         "## Recommendation quality (`python bench/bench_quality.py`)\n\n"
@@ -409,25 +423,26 @@ def report(dataset: Dataset, runs: list[dict], summary: dict, svdpp: bool) -> st
         f"the training ratings (chosen: {lambdas}), then refitted on all of them; its time excludes that search. "
         "ALS is `implicit`'s CPU implementation with α scaling the 0/1 matrix. Training time is wall time; the "
         "two-tower time covers the picks and the rating head, which are one model.\n\n"
-        f"{picks}\n\n"
+        f"{picks_table(summary['picks'])}\n\n"
         "### Item-to-item lists\n\n"
         f"For each of {fmt(summary['item_to_item_users'], 0)} evaluated users who liked (4+) a movie in training, one "
         "such movie drawn at random seeds a list of 10; precision@10 = the list's movies the user liked in the test "
         "split / 10. The user's training movies are not removed from the lists (a list is the same for everyone). "
         f"The last columns give the movie found in the largest share of the lists of the {HUB_POOL} most-rated "
         "movies (the goal for the served lists: at most 10%).\n\n"
-        f"{items}\n\n"
+        f"{items_table(summary['item_to_item'])}\n\n"
         "### Cold start\n\n"
-        f"The two-tower model (default settings) is trained on all the ratings of {100 - COLD_SHARE * 100:.0f}% of "
+        f"The two-tower model (default settings) is trained on all the ratings of {1 - COLD_SHARE:.0%} of "
         "the users; each held-out user then gives their first n ratings in time order and is recommended 10 movies "
         "they have not given; targets are their later 4+ ratings (users whose later ratings include one). Recall@10 "
         "= hits / min(10, liked). The model's settings were tuned on the validation slice of the regular split, "
         "never on these users.\n\n"
-        f"{cold}\n\n"
+        f"{cold_table(summary['cold_start'])}\n\n"
         "### Rating accuracy\n\n"
         "Predicted stars for the held-out ratings, clipped to 1-5; each model trained on exactly the training "
-        "ratings." + ("" if svdpp else " SVD++ skipped (`--no-svdpp`).") + "\n\n"
-        f"{rating}\n")
+        "ratings. The two-tower and old MSE times are those of the picks, the same models." +
+        ("" if svdpp else " SVD++ skipped (`--no-svdpp`).") + "\n\n"
+        f"{rating_table(summary['rating'])}\n")
 
 
 def main() -> None:
