@@ -13,11 +13,13 @@ from webapp.models import Movie, MovieInfo, utcnow
 
 @dataclass(frozen=True)
 class Card:
-    """A movie as a list shows it: its score in the list, and the rated movie that explains it."""
+    """A movie as a list shows it: its score in the list, the rated movie that explains it, and the stars
+    the member would likely give it."""
 
     movie: Movie
     score: float | None = None
     because: Movie | None = None
+    predicted: float | None = None
 
 
 def load_movies(movie_ids: Iterable[int]) -> dict[int, Movie]:
@@ -30,16 +32,17 @@ def load_movies(movie_ids: Iterable[int]) -> dict[int, Movie]:
 
 def build_card_lists(lists: Sequence[Sequence[tuple[int, float | None]]],
                      because: dict[int, int | None] | None = None,
-                     also_shown: Iterable[Movie] = (), movies: dict[int, Movie] | None = None) -> list[list[Card]]:
+                     also_shown: Iterable[Movie] = (), movies: dict[int, Movie] | None = None,
+                     predicted: dict[int, float] | None = None) -> list[list[Card]]:
     """Cards for several `(movie_id, score)` lists in one query (none when `movies` already holds them);
-    `because` maps a pick to the movie explaining it. Missing Douban info of every card and of
-    `also_shown` is requested in one call."""
-    because = because or {}
+    `because` maps a pick to the movie explaining it, `predicted` to the member's likely stars. Missing
+    Douban info of every card and of `also_shown` is requested in one call."""
+    because, predicted = because or {}, predicted or {}
     if movies is None:
         wanted = {mid for pairs in lists for mid, _ in pairs} | {b for b in because.values() if b is not None}
         movies = load_movies(wanted)
-    cards = [[Card(movies[mid], None if score is None else float(score), movies.get(because.get(mid)))
-              for mid, score in pairs if mid in movies] for pairs in lists]
+    cards = [[Card(movies[mid], None if score is None else float(score), movies.get(because.get(mid)),
+                   predicted.get(mid)) for mid, score in pairs if mid in movies] for pairs in lists]
     ask_for_missing_info([*also_shown, *(card.movie for row in cards for card in row)])
     return cards
 

@@ -51,9 +51,12 @@ def remove_rating(user_id: int, movie_id: int) -> None:
 
 
 def picks_for_current_user(k: int = 12) -> list[Card]:
-    """Picks from the user's demographics, folded in with their ratings, each with its "because" movie."""
+    """Picks from the user's demographics and ratings, each with its "because" movie and predicted stars."""
     ratings = ratings_of(current_user.id)
     recommender = get_recommender()
-    pairs = recommender.for_new_user(current_user.gender, current_user.age, current_user.occupation, ratings, k=k)
+    member = (current_user.gender, current_user.age, current_user.occupation)
+    pairs = recommender.for_new_user(*member, ratings, k=k)
     because = {movie_id: recommender.because(movie_id, ratings) for movie_id, _ in pairs} if ratings else {}
-    return build_card_lists([pairs], because)[0]
+    ids = [movie_id for movie_id, _ in pairs]
+    predicted = dict(zip(ids, recommender.predicted_stars(recommender.new_user_vectors(*member, ratings)[1], ids)))
+    return build_card_lists([pairs], because, predicted=predicted)[0]
