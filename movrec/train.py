@@ -13,6 +13,8 @@ import logging
 import math
 import sys
 import time
+import warnings
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -95,7 +97,8 @@ def train(dataset: Dataset, out: Path, config: TrainConfig = TrainConfig()) -> d
     log.info("%s; training on %d ratings, testing on %d", dataset.summary(), len(train_rows), len(test_rows))
     fit = _fit_two_tower if config.variant == "two_tower" else _fit_seed
     fit_started = time.perf_counter()
-    vectors, encoder, history, models = fit(features, encoders, train_rows, config)
+    with _without_keras_copy_warnings():
+        vectors, encoder, history, models = fit(features, encoders, train_rows, config)
     train_seconds = time.perf_counter() - fit_started
 
     offset = vectors.get("offset", float(features.stars[train_rows].mean()))
@@ -115,12 +118,24 @@ def train(dataset: Dataset, out: Path, config: TrainConfig = TrainConfig()) -> d
     }
     metrics["total_seconds"] = round(time.perf_counter() - started, 1)
     out.mkdir(parents=True, exist_ok=True)
-    for name, model in models.items():
-        model.save(out / name)
+    with _without_keras_copy_warnings():
+        for name, model in models.items():
+            model.save(out / name)
     _plot_loss(metrics["history"], out / LOSS_CURVE)
     _export(features, vectors, encoder, encoders, metrics, train_rows, test_rows,
             np.array([m.raw_title for m in dataset.movies])).save(out)
     return metrics
+
+
+@contextmanager
+def _without_keras_copy_warnings():
+    """Silence one known upstream warning, and only it: Keras 3.15 and TensorFlow 2.21 convert variables
+    and tensors with `np.array(x)`, and their `__array__` takes no `copy` argument, so NumPy 2 warns once
+    per variable on every save and predict. Nothing in movrec can fix it at its source."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="__array__ implementation doesn't accept a copy keyword",
+                                category=DeprecationWarning)
+        yield
 
 
 def _shape(features: Features, encoders: Encoders):
