@@ -71,21 +71,9 @@ def build_seed(shape: ModelShape, learning_rate: float = 1e-3) -> TwoTower:
     user_tower = keras.Model({"user": user, "gender": gender, "age": age, "occupation": occupation}, user_vec,
                              name="user_tower")
 
-    movie = _scalar_input("movie")
-    genres = keras.Input(shape=(shape.genre_len,), dtype="int32", name="genres")
-    title = keras.Input(shape=(shape.title_len,), dtype="int32", name="title")
-    genre_sum = MaskedSum(name="genre_sum")(layers.Embedding(shape.n_genres, 32, name="genre_embed")(genres),
-                                            genres)
-    words = layers.Embedding(shape.n_words, 32, name="title_embed")(title)
-    pooled = [layers.GlobalMaxPooling1D()(layers.Conv1D(8, window, activation="relu", name=f"title_conv{window}")(words))
-              for window in (2, 3, 4, 5)]
-    title_vec = layers.Dropout(0.5, name="title_dropout")(layers.Concatenate()(pooled))
-    movie_vec = layers.Dense(FEATURE_DIM, activation="tanh", name="movie_features")(layers.Concatenate()([
-        _embedded_fc(movie, shape.n_movies, 32, "mid"),
-        layers.Dense(32, activation="relu", name="genre_fc")(genre_sum),
-        title_vec,
-    ]))
-    movie_tower = keras.Model({"movie": movie, "genres": genres, "title": title}, movie_vec, name="movie_tower")
+    movie_inputs, parts = _movie_parts(shape, id_dim=32)
+    movie_vec = layers.Dense(FEATURE_DIM, activation="tanh", name="movie_features")(layers.Concatenate()(parts))
+    movie_tower = keras.Model(movie_inputs, movie_vec, name="movie_tower")
 
     inputs = {**user_tower.input, **movie_tower.input}
     rating = layers.Dot(axes=1, name="rating")([user_vec, movie_vec])
@@ -160,8 +148,9 @@ def _user_tower(shape: ModelShape, options: TwoTowerOptions) -> keras.Model:
                         "stars": stars}, [query, rating], name="user_tower")
 
 
-def _movie_tower(shape: ModelShape, options: TwoTowerOptions) -> keras.Model:
-    """Movie id, summed genres and the title CNN (windows 2-5) -> query-space and rating vectors."""
+def _movie_parts(shape: ModelShape, id_dim: int) -> tuple[dict, list]:
+    """The movie tower's inputs and its three parts: the id (embedding and Dense(id_dim, relu)), the summed
+    genre embeddings (Dense(32, relu)) and the title CNN (windows 2-5, max-pooled, dropout 0.5)."""
     movie = _scalar_input("movie")
     genres = keras.Input(shape=(shape.genre_len,), dtype="int32", name="genres")
     title = keras.Input(shape=(shape.title_len,), dtype="int32", name="title")
@@ -170,14 +159,19 @@ def _movie_tower(shape: ModelShape, options: TwoTowerOptions) -> keras.Model:
     words = layers.Embedding(shape.n_words, 32, name="title_embed")(title)
     pooled = [layers.GlobalMaxPooling1D()(layers.Conv1D(8, window, activation="relu", name=f"title_conv{window}")(words))
               for window in (2, 3, 4, 5)]
-    joined = layers.Concatenate(name="movie_joined")([
-        _embedded_fc(movie, shape.n_movies, options.id_dim, "mid", options.id_dim),
-        layers.Dense(32, activation="relu", name="genre_fc")(genre_sum),
-        layers.Dropout(0.5, name="title_dropout")(layers.Concatenate()(pooled)),
-    ])
+    parts = [_embedded_fc(movie, shape.n_movies, id_dim, "mid", id_dim),
+             layers.Dense(32, activation="relu", name="genre_fc")(genre_sum),
+             layers.Dropout(0.5, name="title_dropout")(layers.Concatenate()(pooled))]
+    return {"movie": movie, "genres": genres, "title": title}, parts
+
+
+def _movie_tower(shape: ModelShape, options: TwoTowerOptions) -> keras.Model:
+    """Movie id, summed genres and the title CNN -> query-space and rating vectors."""
+    inputs, parts = _movie_parts(shape, options.id_dim)
+    joined = layers.Concatenate(name="movie_joined")(parts)
     query = layers.Dense(FEATURE_DIM, name="movie_query")(joined)
     rating = layers.Dense(FEATURE_DIM, name="movie_rating")(joined)
-    return keras.Model({"movie": movie, "genres": genres, "title": title}, [query, rating], name="movie_tower")
+    return keras.Model(inputs, [query, rating], name="movie_tower")
 
 
 def multinomial_nll(targets, logits):
