@@ -227,11 +227,11 @@ def timelines(ratings: Ratings, user_ids: np.ndarray) -> list[np.ndarray]:
     return [order[np.searchsorted(users, u, "left"):np.searchsorted(users, u, "right")] for u in user_ids]
 
 
-def cold_task(ratings: Ratings, movie_ids: np.ndarray, timelines: list[np.ndarray], n: int) -> evaluate.RankingTask:
-    """The users (positions in `timelines`) whose ratings after their first n include a 4+ one; `seen` are
-    those first n movies, `liked` the later 4+ ones (movie rows)."""
+def cold_task(ratings: Ratings, movie_ids: np.ndarray, histories: list[np.ndarray], n: int) -> evaluate.RankingTask:
+    """The users (positions in `histories`, their ratings in time order) whose ratings after their first n
+    include a 4+ one; `seen` are those first n movies, `liked` the later 4+ ones (movie rows)."""
     users, seen, liked = [], [], []
-    for position, timeline in enumerate(timelines):
+    for position, timeline in enumerate(histories):
         later = timeline[n:][ratings.stars[timeline[n:]] >= evaluate.LIKED_STARS]
         if len(later):
             users.append(position)
@@ -436,12 +436,12 @@ def report(dataset: Dataset, runs: list[dict], summary: dict, svdpp: bool) -> st
         "the users; each held-out user then gives their first n ratings in time order and is recommended 10 movies "
         "they have not given; targets are their later 4+ ratings (users whose later ratings include one). Recall@10 "
         "= hits / min(10, liked). The model's settings were tuned on the validation slice of the regular split, "
-        "never on these users.\n\n"
+        f"never on these users. Training took {fmt(summary['cold_start']['train_seconds'], 0)} s.\n\n"
         f"{cold_table(summary['cold_start'])}\n\n"
         "### Rating accuracy\n\n"
         "Predicted stars for the held-out ratings, clipped to 1-5; each model trained on exactly the training "
         "ratings. The two-tower and old MSE times are those of the picks, the same models." +
-        ("" if svdpp else " SVD++ skipped (`--no-svdpp`).") + "\n\n"
+        ("" if svdpp else " SVD++ not run (`--no-svdpp` or `--quick`).") + "\n\n"
         f"{rating_table(summary['rating'])}\n")
 
 
