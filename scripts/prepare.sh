@@ -28,7 +28,7 @@ if python -c 'import sys; from movrec.artifacts import Artifacts; Artifacts.load
     echo "reusing the trained model in $MOVREC_ARTIFACTS (delete that folder to train again)"
 else
     [ -n "${MOVREC_DATA_DIR:-}" ] || dataset
-    echo "no trained model in $MOVREC_ARTIFACTS yet: training once (MovieLens 1M: about 2-3 minutes on 2 cores)"
+    echo "no trained model in $MOVREC_ARTIFACTS yet: training once (MovieLens 1M: 3-7 minutes on 2 cores)"
     # shellcheck disable=SC2086  # MOVREC_TRAIN_ARGS is a list of words
     TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}" \
         python -m movrec train --data "$MOVREC_DATA_DIR" --out "$MOVREC_ARTIFACTS" ${MOVREC_TRAIN_ARGS:-}
