@@ -41,6 +41,7 @@ def worker_env(database_url: str, fake: FakeDouban, tmp_path: Path, redis_url: s
         "DOUBAN_CIRCUIT_SECONDS": "3",
         "DOUBAN_TIMEOUT": "2",
         "DOUBAN_MAX_WAIT": "30",
+        "DOUBAN_IMAGE_HOSTS": "doubanio.com,127.0.0.1",  # the fake Douban serves the posters
         "CELERY_VISIBILITY_TIMEOUT": "4",
     }
     if redis_url:

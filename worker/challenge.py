@@ -1,7 +1,9 @@
 """Douban's 2026 proof-of-work page on ``sec.douban.com``: read it and solve it (tests/fixtures/douban/NOTES.md, 2).
 
 The page holds ``<form id="sec" action="/c">`` with ``tok``, ``cha``, ``sol`` and ``red``; the browser
-finds ``nonce`` such that ``sha512(cha + nonce)`` in hex starts with ``0000`` and posts the form back.
+finds ``nonce`` such that ``sha512(cha + nonce)`` in hex starts with ``difficulty`` zeros (4 unless the page
+has a ``difficulty`` field) and posts the form back. Fields are read by ``name`` or, failing that, ``id``
+(metashark's ``DoubanSecHandler`` reads both).
 """
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 DIFFICULTY = 4
-MAX_TRIES = 1 << 22  # ~64 times the expected work at difficulty 4: give up rather than stall
+MAX_DIFFICULTY = 6
+EXPECTED_WORK_FACTOR = 64  # give up after ~64 times the expected work rather than stall
+MAX_TRIES = 1 << 24
 
 
 def is_sec_url(url: str) -> bool:
@@ -30,14 +34,32 @@ def read_form(html: str) -> tuple[str, dict[str, str]] | None:
     form = BeautifulSoup(html, "html.parser").find("form", id="sec")
     if form is None:
         return None
-    fields = {i.get("name"): i.get("value", "") for i in form.find_all("input") if i.get("name")}
+    fields = {}
+    for field in form.find_all("input"):
+        key = field.get("name") or field.get("id")
+        if key:
+            fields[key] = field.get("value", "")
     if not fields.get("cha") or "tok" not in fields:
         return None
     return form.get("action") or "/c", fields
 
 
-def solve(cha: str, difficulty: int = DIFFICULTY, max_tries: int = MAX_TRIES) -> str | None:
-    """The first nonce whose ``sha512(cha + nonce)`` hex digest starts with ``difficulty`` zeros, if found in time."""
+def difficulty_of(fields: dict[str, str]) -> int | None:
+    """The number of leading zeros the form asks for (``DIFFICULTY`` without a field), ``None`` when the field
+    is unreadable or beyond ``MAX_DIFFICULTY`` (not worth the work)."""
+    raw = fields.get("difficulty", "").strip()
+    if not raw:
+        return DIFFICULTY
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_DIFFICULTY:
+        return None
+    return int(raw)
+
+
+def solve(cha: str, difficulty: int = DIFFICULTY, max_tries: int | None = None) -> str | None:
+    """The first nonce whose ``sha512(cha + nonce)`` hex digest starts with ``difficulty`` zeros, if found in time
+    (``max_tries``: by default ~64 times the expected work, at most ``MAX_TRIES``)."""
+    if max_tries is None:
+        max_tries = min(EXPECTED_WORK_FACTOR * 16 ** difficulty, MAX_TRIES)
     prefix = "0" * difficulty
     base = hashlib.sha512(cha.encode())
     for nonce in range(max_tries):

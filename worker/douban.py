@@ -47,6 +47,8 @@ class DoubanRecord:
     votes: int | None = None
     kind: Kind | None = None
     imdb_id: str | None = None
+    aka: tuple[str, ...] = ()  # the subject page's 又名 (also known as) list
+    release_years: tuple[int, ...] = ()  # years of the subject page's release dates (上映日期 / 首播)
 
 
 # Markers of block pages; the throttle text also appears \u-escaped inside JSON.
@@ -235,6 +237,9 @@ def parse_subject(html: str) -> DoubanRecord:
     info_text = info.get_text(" ", strip=True) if info else ""
     imdb = re.search(r"IMDb:\s*(tt\d+)", info_text)
     is_tv = ld.get("@type") == "TVSeries" or "集数:" in info_text
+    aka = _info_field(info, "又名") if info else ""
+    dates = soup.select('span[property="v:initialReleaseDate"]')
+    release_years = {_year(d.get("content") or d.get_text()) for d in dates}
     return DoubanRecord(
         douban_id=douban_id,
         title=title,
@@ -245,7 +250,23 @@ def parse_subject(html: str) -> DoubanRecord:
         votes=_int(votes_el.get_text(strip=True)) if votes_el else None,
         kind="tv" if is_tv else "movie",
         imdb_id=imdb.group(1) if imdb else None,
+        aka=tuple(name.strip() for name in aka.split(" / ") if name.strip()),
+        release_years=tuple(sorted(y for y in release_years if y is not None)),
     )
+
+
+def _info_field(info, label: str) -> str:
+    """The text after ``<span class="pl">label:</span>`` in ``#info``, up to the next ``<br>``."""
+    for span in info.select("span.pl"):
+        if span.get_text(strip=True).rstrip(":：") != label:
+            continue
+        parts = []
+        for sibling in span.next_siblings:
+            if getattr(sibling, "name", None) == "br":
+                break
+            parts.append(sibling.get_text(" ") if hasattr(sibling, "get_text") else str(sibling))
+        return _squash("".join(parts)).lstrip(":： ")
+    return ""
 
 
 def _ld_json(soup) -> dict:

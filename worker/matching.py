@@ -1,81 +1,63 @@
-"""Search queries for a MovieLens title, and picking the Douban candidate that is the same film.
+"""Search queries for a MovieLens title, and which Douban candidates may be the same film.
 
 Titles are parsed by ``movrec.dataset.parse_title``, the parser the site's catalogue uses, so the site and
 the search read a title alike (``Postino, Il (The Postman) (1994)`` -> ``Il Postino``, alternate
 ``The Postman``, 1994). Matching is deliberately strict: a wrong match is worse than ``not_found``.
+
+* Films only: a series or a season (``[电视剧]``, a suggestion with episodes, "第二季" or "Season 2") never matches.
+* The same words (accents, case and punctuation aside, sequel numbers as numbers) match in the same year, or a
+  year off when the subject page confirms it (:mod:`worker.confirmation`).
+* The same words but for a leading article ("Fear" / "The Fear"), or a near spelling: the same year only.
+* A film of the same year whose titles do not match (a Chinese or Japanese original, another English title)
+  is only a candidate for confirmation by its subject page's 又名 list or IMDb id.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
-from difflib import SequenceMatcher
 from typing import Iterable
 
-from movrec.dataset import ARTICLES, MovieTitle
+from movrec.dataset import MovieTitle
 
 from worker.douban import DoubanRecord
+from worker.titles import EXACT, best_agreement
 
-_SIMILAR_ENOUGH = 0.9
-
-
-def match_key(name: str) -> str:
-    """Lower-case, accents folded, punctuation dropped, ``&`` read as ``and``: the form titles are compared in."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
-    folded = folded.replace("&", " and ")
-    folded = re.sub(r"[^\w\s]", " ", folded)
-    return " ".join(folded.split())
+_SEASON = re.compile(r"第[一二三四五六七八九十百\d]+季|\bseason\s+\d+\b", re.I)
 
 
-# The articles as they read in a match key ("l'" is "l" once punctuation is dropped).
-_ARTICLE_KEYS = frozenset(match_key(article) for article in ARTICLES)
+def is_film(record: DoubanRecord) -> bool:
+    """False for series and seasons, as far as this record tells (a search result may not say)."""
+    return record.kind != "tv" and not any(_SEASON.search(t) for t in (record.title, record.original_title))
 
 
-def _without_article(key: str) -> str:
-    first, _, rest = key.partition(" ")
-    return rest if rest and first in _ARTICLE_KEYS else key
+def year_gap(movie: MovieTitle, record: DoubanRecord) -> int | None:
+    """Years between the two, ``0`` when the movie has no year, ``None`` when the record has none."""
+    if movie.year is None:
+        return 0
+    return None if record.year is None else abs(record.year - movie.year)
 
 
-def title_score(names: Iterable[str], candidate: str) -> float:
-    """How well ``candidate`` matches any of ``names``: 1.0 exact (articles and accents aside), else a ratio.
-
-    Titles whose numbers differ (sequels, seasons) score 0.
-    """
-    cand = _without_article(match_key(candidate))
-    best = 0.0
-    for name in names:
-        key = _without_article(match_key(name))
-        if not key or not cand:
-            continue
-        if key == cand:
-            return 1.0
-        if re.findall(r"\d+", key) != re.findall(r"\d+", cand):
-            continue  # "Scream 2" is never "Scream 3", however similar the letters
-        best = max(best, SequenceMatcher(None, key, cand).ratio())
-    return best
-
-
-def choose(movie: MovieTitle, candidates: Iterable[DoubanRecord]) -> DoubanRecord | None:
-    """The candidate that is this film, or ``None``.
-
-    It must match a title (original or Chinese) and have a year within one of ours;
-    films beat series, exact titles beat near ones, the same year beats the next one.
-    """
-    best: tuple[tuple, DoubanRecord] | None = None
+def title_matches(movie: MovieTitle, candidates: Iterable[DoubanRecord]) -> list[DoubanRecord]:
+    """The films among ``candidates`` whose title matches the movie's well enough for their year, best first:
+    closer titles, then the same year, then more votes."""
+    ranked = []
     for cand in candidates:
-        score = max(title_score(movie.names, cand.original_title), title_score(movie.names, cand.title))
-        if score < _SIMILAR_ENOUGH:
+        gap = year_gap(movie, cand)
+        if not is_film(cand) or gap is None or gap > 1:
             continue
-        if movie.year is not None:
-            if cand.year is None or abs(cand.year - movie.year) > 1:
-                continue
-            year_gap = abs(cand.year - movie.year)
-        else:
-            year_gap = 1
-        rank = (cand.kind != "tv", score == 1.0, -year_gap, score, cand.votes or 0)
-        if best is None or rank > best[0]:
-            best = (rank, cand)
-    return best[1] if best else None
+        agreement = best_agreement(movie.names, (cand.original_title, cand.title))
+        if agreement is None or (gap and agreement != EXACT):
+            continue
+        ranked.append(((agreement, -gap, cand.votes or 0), cand))
+    return [cand for _, cand in sorted(ranked, key=lambda pair: pair[0], reverse=True)]
+
+
+def same_year_others(movie: MovieTitle, candidates: Iterable[DoubanRecord]) -> list[DoubanRecord]:
+    """Films of exactly the movie's year whose titles do not match it: their subject page may still confirm them."""
+    if movie.year is None:
+        return []
+    return [cand for cand in candidates
+            if is_film(cand) and cand.year == movie.year
+            and best_agreement(movie.names, (cand.original_title, cand.title)) is None]
 
 
 def search_queries(movie: MovieTitle) -> list[str]:

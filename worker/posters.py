@@ -1,4 +1,9 @@
-"""Poster storage: the site serves posters from ``POSTER_DIR``, one file per movie id."""
+"""Poster storage: the site serves posters from ``POSTER_DIR``, one file per movie id.
+
+Only a complete image in a web format is stored: at most ``MAX_BYTES`` (the client stops reading there) and
+``MAX_PIXELS`` (checked from the header, before anything is decoded), decoded in full so a truncated file is
+refused; a decompression bomb or a truncated image is :class:`NotAnImage` with the reason.
+"""
 from __future__ import annotations
 
 import io
@@ -11,6 +16,7 @@ from PIL import Image, UnidentifiedImageError
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 16_000_000  # Douban's ``l`` posters are about 1080 x 1500 (1.6 megapixels)
 
 
 class NotAnImage(ValueError):
@@ -28,8 +34,12 @@ def image_extension(data: bytes) -> str:
         raise NotAnImage(f"{len(data)} bytes")
     try:
         with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            kind = image.format
+            kind, (width, height) = image.format, image.size
+            if width * height > MAX_PIXELS:
+                raise NotAnImage(f"{width} x {height} pixels, more than {MAX_PIXELS}")
+            image.load()  # decodes everything: a truncated file fails here
+    except Image.DecompressionBombError as exc:
+        raise NotAnImage(f"decompression bomb: {exc}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise NotAnImage(str(exc) or exc.__class__.__name__) from None
     if kind not in FORMATS:

@@ -5,7 +5,11 @@ so late acknowledgement can redeliver freely. Outcomes:
 
 * found -> ``ok``; nothing matches -> ``not_found``; unreadable pages -> ``error`` (all with a next attempt time);
 * 5xx and timeouts -> Celery retry with exponential backoff, then ``error``;
-* blocked, circuit open, or no request slot soon -> the task is sent again for later (postponed, not failed).
+* blocked, offline, circuit open, or no request slot soon -> the task is sent again for later (postponed,
+  not failed);
+* anything unexpected (a bug, a poster Pillow chokes on) -> ``error`` with the exception as the reason, so the
+  movie is retried later like any error and never stays ``pending``.
+Each retry and postponement is logged with its reason.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import logging
 import random
 
 from celery import shared_task
+from celery.exceptions import Retry
 from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
 from movrec.dataset import parse_title
@@ -25,7 +30,7 @@ from webapp.models import InfoStatus, Movie, utcnow
 from worker import cache
 from worker.client import DoubanClient, Postpone, Transient
 from worker.douban import Blocked, DoubanError
-from worker.lookup import enrich, fetch_poster, find
+from worker.lookup import fetch_poster, find
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5
@@ -46,6 +51,19 @@ def douban_client() -> DoubanClient:
 @shared_task(name=FETCH_TASK, bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def fetch_movie_info(self, movie_id: int) -> str:
     """Look the movie up on Douban and record the outcome on its ``movie_info`` row; returns the outcome."""
+    try:
+        return _fetch(self, movie_id)
+    except Retry:
+        raise
+    except Exception as exc:
+        log.exception("movie %s: unexpected failure", movie_id)
+        db.session.rollback()
+        cache.record_failure(movie_id, InfoStatus.ERROR, f"unexpected {exc.__class__.__name__}: {exc}",
+                             current_app.config["DOUBAN"].refresh_days)
+        return InfoStatus.ERROR
+
+
+def _fetch(task, movie_id: int) -> str:
     movie = db.session.get(Movie, movie_id)
     if movie is None:
         return "unknown movie"
@@ -56,21 +74,22 @@ def fetch_movie_info(self, movie_id: int) -> str:
     settings = client.settings
     try:
         record = find(client, parse_title(movie.raw_title, movie.year))
-        if record is not None and settings.fetch_subject:
-            record = enrich(client, record)
     except Postpone as exc:
-        return _postpone(self, exc.seconds, str(exc))
+        return _postpone(task, exc.seconds, str(exc))
     except Blocked as exc:
-        return _postpone(self, settings.circuit_seconds, f"blocked: {exc}")
+        return _postpone(task, settings.circuit_seconds, f"blocked: {exc}")
     except Transient as exc:
-        if self.request.retries >= MAX_RETRIES:
+        if task.request.retries >= MAX_RETRIES:
             cache.record_failure(movie_id, InfoStatus.ERROR, f"gave up after {MAX_RETRIES} retries: {exc}",
                                  settings.refresh_days)
             return InfoStatus.ERROR
         cache.record_attempt(movie_id, str(exc))
-        countdown = get_exponential_backoff_interval(settings.min_interval, self.request.retries,
+        countdown = get_exponential_backoff_interval(settings.min_interval, task.request.retries,
                                                      MAX_BACKOFF_SECONDS, full_jitter=False)
-        raise self.retry(countdown=countdown * random.uniform(1.0, 1.25))
+        countdown *= random.uniform(1.0, 1.25)
+        log.info("movie %s retried in %.0f s (retry %d of %d): %s", movie_id, countdown,
+                 task.request.retries + 1, MAX_RETRIES, exc)
+        raise task.retry(countdown=countdown, exc=exc)
     except DoubanError as exc:
         cache.record_failure(movie_id, InfoStatus.ERROR, f"{exc.__class__.__name__}: {exc}", settings.refresh_days)
         return InfoStatus.ERROR

@@ -10,7 +10,7 @@ from webapp.douban.gate import RedisGate
 from webapp.douban.settings import DoubanSettings
 from worker.client import DoubanClient, Postpone, SubjectUnavailable, Transient
 from worker.douban import Blocked
-from worker.lookup import enrich, fetch_poster, find
+from worker.lookup import fetch_poster, find
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def gate(redis_url):
 def make_client(fake, gate, **overrides) -> DoubanClient:
     options = dict(search_url=f"{fake.url}/search", suggest_url=f"{fake.url}/j/subject_suggest",
                    subject_url=f"{fake.url}/subject/", min_interval=0.05, image_min_interval=0.05, jitter=0,
-                   circuit_seconds=1.0, timeout=1.0, max_wait=5)
+                   circuit_seconds=1.0, timeout=1.0, max_wait=5, image_hosts="doubanio.com,127.0.0.1")
     settings = DoubanSettings(**{**options, **overrides})
     return DoubanClient(settings, gate)
 
@@ -39,12 +39,17 @@ def test_login_cookie_from_configuration_is_sent(fake, gate):
     assert "dbcl2=abc:123" in fake.requests("/j/subject_suggest")[0]["cookie"]
 
 
-def test_find_then_enrich_from_the_recorded_subject_page(fake, gate):
-    client = make_client(fake, gate)
-    record = find(client, parse_title("Inception (2010)"))
-    assert (record.douban_id, record.title, record.imdb_id, record.kind) == ("3541415", "盗梦空间", None, None)
-    record = enrich(client, record)
-    assert (record.votes, record.rating, record.imdb_id, record.kind) == (1970885, 9.4, "tt1375666", "movie")
+def test_find_completes_the_match_from_the_recorded_subject_page(fake, gate):
+    record = find(make_client(fake, gate), parse_title("Inception (2010)"))
+    assert (record.douban_id, record.title, record.votes, record.rating) == ("3541415", "盗梦空间", 1970885, 9.4)
+    assert (record.imdb_id, record.kind, record.aka[:2]) == ("tt1375666", "movie", ("潜行凶间(港)", "全面启动(台)"))
+    assert [r["path"] for r in fake.requests()] == ["/search", "/subject/3541415/"]
+
+
+def test_without_subject_pages_the_search_result_stands(fake, gate):
+    record = find(make_client(fake, gate, fetch_subject=False), parse_title("Inception (2010)"))
+    assert (record.douban_id, record.imdb_id, record.kind) == ("3541415", None, None)
+    assert [r["path"] for r in fake.requests()] == ["/search"]
 
 
 def test_find_falls_back_to_suggest_and_reports_not_found(fake, gate):
@@ -120,10 +125,9 @@ def test_subject_challenge_is_solved_once_per_session(fake, gate):
 def test_unsolvable_challenge_pauses_subject_pages_without_failing_the_lookup(fake, gate, monkeypatch):
     fake.challenge = True
     monkeypatch.setattr("worker.challenge.MAX_TRIES", 1)  # every solve attempt gives up at once
-    monkeypatch.setattr("worker.challenge.solve.__defaults__", (4, 1))
     client = make_client(fake, gate)
     record = find(client, parse_title("Toy Story (1995)"))
-    assert enrich(client, record) == record
+    assert (record.douban_id, record.votes, record.imdb_id) == ("1291575", 1200000, None)  # the search's word
     assert gate.circuit("subject").is_open and not gate.circuit("douban").is_open
     with pytest.raises(SubjectUnavailable):
         client.subject("1291575")
