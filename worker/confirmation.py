@@ -38,10 +38,10 @@ def confirms_year(movie: MovieTitle, subject: DoubanRecord, imdb_id: str | None 
 
 
 def confirms_names(movie: MovieTitle, subject: DoubanRecord, imdb_id: str | None = None) -> bool:
-    """A same-year candidate whose titles did not match is the movie when the IMDb ids agree, or when its
-    又名 list (English titles, romanisations) names it, article aside, and it came out that year."""
+    """A candidate whose titles did not match is the movie when the IMDb ids agree, or when its 又名 list
+    (English titles, romanisations) names it, article aside, and it came out in the movie's year."""
     if same_imdb(subject, imdb_id):
         return True
     names = (*subject.aka, subject.original_title, subject.title)
     agreement = best_agreement(movie.names, names)
-    return agreement is not None and agreement >= ARTICLE and subject.year == movie.year
+    return agreement is not None and agreement >= ARTICLE and released_that_year(movie, subject)

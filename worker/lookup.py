@@ -10,7 +10,7 @@ from movrec.dataset import MovieTitle
 from worker.client import DoubanClient, Postpone, Refused, SubjectUnavailable, Transient
 from worker.confirmation import confirms_names, confirms_year, refutes
 from worker.douban import Blocked, DoubanRecord, ParseError, SubjectGone
-from worker.matching import same_year_others, search_queries, title_matches, year_gap
+from worker.matching import other_titles, search_queries, title_matches, year_gap
 from worker.posters import MAX_BYTES, NotAnImage, large_url, store_poster
 
 log = logging.getLogger(__name__)
@@ -72,8 +72,8 @@ def find(client: DoubanClient, movie: MovieTitle, imdb_id: str | None = None) ->
 
 def pick(movie: MovieTitle, candidates: list[DoubanRecord], subjects: SubjectPages, tried: set[str],
          imdb_id: str | None = None) -> DoubanRecord | None:
-    """The first candidate that is the movie: matching titles first, then same-year films the subject page
-    confirms. ``tried`` holds the ids already judged in this lookup (judged once)."""
+    """The first candidate that is the movie: matching titles first, then films of about its year that the
+    subject page confirms. ``tried`` holds the ids already judged in this lookup (judged once)."""
     for cand in title_matches(movie, candidates):
         if cand.douban_id in tried:
             continue
@@ -89,7 +89,7 @@ def pick(movie: MovieTitle, candidates: list[DoubanRecord], subjects: SubjectPag
         if why_not is None:
             return merged(cand, subject)
         log.info("candidate %s (%s) rejected: %s", cand.douban_id, cand.original_title, why_not)
-    for cand in same_year_others(movie, candidates):
+    for cand in other_titles(movie, candidates):
         if cand.douban_id in tried:
             continue
         tried.add(cand.douban_id)

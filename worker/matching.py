@@ -8,7 +8,7 @@ the search read a title alike (``Postino, Il (The Postman) (1994)`` -> ``Il Post
 * The same words (accents, case and punctuation aside, sequel numbers as numbers) match in the same year, or a
   year off when the subject page confirms it (:mod:`worker.confirmation`).
 * The same words but for a leading article ("Fear" / "The Fear"), or a near spelling: the same year only.
-* A film of the same year whose titles do not match (a Chinese or Japanese original, another English title)
+* A film within a year whose titles do not match (a Chinese or Japanese original, another English title)
   is only a candidate for confirmation by its subject page's 又名 list or IMDb id.
 """
 from __future__ import annotations
@@ -51,13 +51,15 @@ def title_matches(movie: MovieTitle, candidates: Iterable[DoubanRecord]) -> list
     return [cand for _, cand in sorted(ranked, key=lambda pair: pair[0], reverse=True)]
 
 
-def same_year_others(movie: MovieTitle, candidates: Iterable[DoubanRecord]) -> list[DoubanRecord]:
-    """Films of exactly the movie's year whose titles do not match it: their subject page may still confirm them."""
+def other_titles(movie: MovieTitle, candidates: Iterable[DoubanRecord]) -> list[DoubanRecord]:
+    """Films within a year of the movie whose titles do not match it, the same year first: their subject page
+    may still confirm them."""
     if movie.year is None:
         return []
-    return [cand for cand in candidates
-            if is_film(cand) and cand.year == movie.year
-            and best_agreement(movie.names, (cand.original_title, cand.title)) is None]
+    found = [cand for cand in candidates
+             if is_film(cand) and cand.year is not None and abs(cand.year - movie.year) <= 1
+             and best_agreement(movie.names, (cand.original_title, cand.title)) is None]
+    return sorted(found, key=lambda cand: abs(cand.year - movie.year))
 
 
 def search_queries(movie: MovieTitle) -> list[str]:

@@ -3,7 +3,11 @@
 * ``GET /search?cat=1002&q=`` (www.douban.com): the recorded page for its recorded query; for any other
   query a page cut from the recorded one (same markup), listing the matching entries of ``CATALOG``.
 * ``GET /j/subject_suggest?q=``: the recorded JSON for ``q=1`` and ``q=惊天营救``, else generated in Douban's style.
-* ``GET /subject/<id>/``: the recorded page when there is one, else the Inception page with the fields replaced.
+* ``GET /subject/<id>/``: the recorded page when there is one, else the Inception page with the fields replaced
+  (又名, IMDb id and release dates from the entry; a series gets the 首播 / 集数 / 单集片长 lines of the recorded
+  series page ``subject_26816519.html``).
+* ``catalog`` (default ``CATALOG``) is what the fake knows; ``search_results`` / ``suggest_results``, when set,
+  are the answer to every search / suggestion (a table of cases sets them per case).
   With ``challenge=True`` it first redirects to the proof-of-work page ``/c`` (section 2 of the NOTES.md beside
   the recordings, tests/fixtures/douban).
 * ``GET /img<n>/view/photo/<size>/public/p<n>.jpg``: a small JPEG, 418 without a Douban ``Referer``, 403 for ``raw``.
@@ -48,6 +52,10 @@ class Entry:
     rating: float | None
     votes: int
     kind: str = "movie"
+    aka: tuple[str, ...] = ()            # the subject page's 又名 list
+    imdb: str | None = None              # the subject page's IMDb id (default: made from the Douban id)
+    release_dates: tuple[str, ...] = ()  # e.g. "1994-09-14(法国)"; default: 1 January of ``year``
+    label: str = ""                      # the search page's category: "电影" (films and series alike) or "电视剧"
 
 
 # Toy Story's id is from tests/fixtures/douban/SOURCES.md; Inception's page is recorded; the rest are made up.
@@ -89,6 +97,9 @@ class FakeDouban:
     host: str = "127.0.0.1"
     port: int = 0
     challenge: bool = False
+    catalog: list[Entry] = field(default_factory=lambda: list(CATALOG))
+    search_results: list[Entry] | None = None
+    suggest_results: list[Entry] | None = None
     mode: Mode = field(default_factory=Mode)
     log: list[dict] = field(default_factory=list)
 
@@ -158,7 +169,7 @@ class FakeDouban:
         end = recorded.index('<div class="back-to-top">')
         first = recorded.index('<div class="result">', start)
         block = recorded[first:recorded.index('<div class="gallery_topic_result">')]
-        matches = _catalog_matches(words)
+        matches = self.search_results if self.search_results is not None else _catalog_matches(self.catalog, words)
         if matches:
             body = '<div class="result-list">\n' + "".join(_search_block(block, e, words) for e in matches) + "</div>\n"
         else:
@@ -170,11 +181,14 @@ class FakeDouban:
     def suggest_json(self, query: str) -> str:
         if query in RECORDED_SUGGEST:
             return read(RECORDED_SUGGEST[query])
+        matches = self.suggest_results
+        if matches is None:
+            matches = _catalog_matches(self.catalog, re.sub(r"\s+\d{4}$", "", query.strip()))
         items = [{
             "episode": "12" if e.kind == "tv" else "", "img": _poster(e), "title": e.title,
             "url": f"https://movie.douban.com/subject/{e.douban_id}/?suggest={quote(query)}", "type": "movie",
             "year": str(e.year), "sub_title": e.original_title, "id": e.douban_id,
-        } for e in _catalog_matches(re.sub(r"\s+\d{4}$", "", query.strip()))]
+        } for e in matches]
         return json.dumps(items, ensure_ascii=False, separators=(",", ":")).replace("/", "\\/").replace(
             "https:\\/\\/img", "https://img")
 
@@ -182,7 +196,7 @@ class FakeDouban:
         recorded = FIXTURE_DIR / f"subject_{douban_id}.html"
         if recorded.is_file():
             return recorded.read_text(encoding="utf-8")
-        entry = next((e for e in CATALOG if e.douban_id == douban_id), None)
+        entry = next((e for e in self.catalog if e.douban_id == douban_id), None)
         return None if entry is None else _subject_from_template(entry)
 
     def challenge_page(self, target: str) -> str:
@@ -336,11 +350,11 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def _catalog_matches(words: str) -> list[Entry]:
+def _catalog_matches(catalog: list[Entry], words: str) -> list[Entry]:
     key = _key(words)
     if not key:
         return []
-    return [e for e in CATALOG if key in _key(e.original_title) or key in _key(e.title)][:10]
+    return [e for e in catalog if key in _key(e.original_title) or key in _key(e.title)][:10]
 
 
 def _poster(entry: Entry) -> str:
@@ -351,7 +365,7 @@ def _search_block(block: str, entry: Entry, words: str) -> str:
     rating = (f'<span class="allstar40"></span>\n        <span class="rating_nums">{entry.rating}</span>\n'
               f"          <span>({entry.votes}人评价)</span>") if entry.rating else "<span>(暂无评分)</span>"
     block = re.sub(r'<span class="allstar40"></span>.*?人评价\)</span>', lambda _: rating, block, flags=re.S)
-    block = block.replace("[电影]", "[电视剧]" if entry.kind == "tv" else "[电影]")
+    block = block.replace("[电影]", f"[{entry.label or ('电视剧' if entry.kind == 'tv' else '电影')}]")
     block = block.replace("26816519", entry.douban_id)
     block = re.sub(r'title="[^"]*" ><img src="[^"]*">', lambda _: f'title="{_esc(entry.original_title)}" ><img src="'
                    f'{_poster(entry)}">', block)
@@ -376,12 +390,34 @@ def _subject_from_template(entry: Entry) -> str:
         (r'property="v:average">[^<]*</strong>', f'property="v:average">{rating}</strong>'),
         (r'<span property="v:votes">\d+</span>', f'<span property="v:votes">{entry.votes}</span>'),
         (r"https://img9\.doubanio\.com/view/photo/s_ratio_poster/public/p513344864\.webp", _poster(entry)),
-        (r"tt1375666", f"tt{int(entry.douban_id):07d}"),
+        (r"tt1375666", entry.imdb or f"tt{int(entry.douban_id):07d}"),
         (r"/subject/3541415/", f"/subject/{entry.douban_id}/"),
+        (r'<span class="pl">又名:</span>[^\n]*<br/>\n', _aka_line(entry)),
+        (r'<span class="pl">上映日期:</span>[^\n]*<br/>', _release_line(entry)),
+        (r'<span class="pl">片长:</span>[^\n]*<br/>', _length_lines(entry)),
     ]
     for pattern, replacement in replacements:
         page = re.sub(pattern, lambda _m, r=replacement: r, page)
     return page
+
+
+def _aka_line(entry: Entry) -> str:
+    """The 又名 line as the recorded pages write it, or nothing (pages without other titles have none)."""
+    return f'<span class="pl">又名:</span> {_esc(" / ".join(entry.aka))}<br/>\n' if entry.aka else ""
+
+
+def _release_line(entry: Entry) -> str:
+    """上映日期 (films) or 首播 (series), one ``v:initialReleaseDate`` span per date, as in the recordings."""
+    dates = entry.release_dates or (f"{entry.year}-01-01",)
+    spans = " / ".join(f'<span property="v:initialReleaseDate" content="{_esc(d)}">{_esc(d)}</span>' for d in dates)
+    return f'<span class="pl">{"首播" if entry.kind == "tv" else "上映日期"}:</span> {spans}<br/>'
+
+
+def _length_lines(entry: Entry) -> str:
+    """A film's 片长; a series' 集数 and 单集片长 (the recorded series page ``subject_26816519.html``)."""
+    if entry.kind == "tv":
+        return '<span class="pl">集数:</span> 12<br/>\n        <span class="pl">单集片长:</span> 45分钟<br/>'
+    return '<span class="pl">片长:</span> <span property="v:runtime" content="120">120分钟</span><br/>'
 
 
 def _rewrite_images(text: str, base: str) -> str:

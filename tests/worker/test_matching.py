@@ -5,7 +5,7 @@ from movrec.dataset import MovieTitle, parse_title
 
 from tests.worker.recordings import read
 from worker.douban import DoubanRecord, parse_search, parse_suggest
-from worker.matching import is_film, same_year_others, search_queries, title_matches
+from worker.matching import is_film, other_titles, search_queries, title_matches
 
 
 def test_search_queries_title_and_alternates_with_year():
@@ -69,11 +69,11 @@ def test_sequels_never_pass_for_each_other():
     assert ids(parse_title("Toy Story 2 (1999)"), [rec("Toy Story 3", 1999)]) == []
 
 
-def test_same_year_films_with_other_titles_are_left_for_confirmation():
+def test_films_of_about_the_year_with_other_titles_are_left_for_confirmation():
     movie = parse_title("Farewell My Concubine (1993)")
-    cands = [rec("霸王别姬", 1993, douban_id="a"), rec("霸王别姬", 1994, douban_id="b"),
-             rec("霸王别姬", 1993, kind="tv", douban_id="c"), rec("Farewell My Concubine", 1993, douban_id="d")]
-    assert [c.douban_id for c in same_year_others(movie, cands)] == ["a"]
+    cands = [rec("霸王别姬", 1994, douban_id="b"), rec("霸王别姬", 1993, douban_id="a"), rec("霸王别姬", 1995),
+             rec("霸王别姬", 1993, kind="tv"), rec("Farewell My Concubine", 1993), rec("霸王别姬", None)]
+    assert [c.douban_id for c in other_titles(movie, cands)] == ["a", "b"]
 
 
 def test_on_the_recorded_search_page():
