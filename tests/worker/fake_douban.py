@@ -9,8 +9,11 @@
 * ``catalog`` (default ``CATALOG``) is what the fake knows; ``search_results`` / ``suggest_results``, when set,
   are the answer to every search / suggestion (a table of cases sets them per case).
   With ``challenge=True`` it first redirects to the proof-of-work page ``/c`` (section 2 of the NOTES.md beside
-  the recordings, tests/fixtures/douban).
-* ``GET /img<n>/view/photo/<size>/public/p<n>.jpg``: a small JPEG, 418 without a Douban ``Referer``, 403 for ``raw``.
+  the recordings, tests/fixtures/douban); ``challenge_paths`` says which pages are challenged (subject pages by
+  default; add ``/search``), ``challenge_difficulty`` adds a ``difficulty`` field and asks for that many zeros,
+  ``challenge_by_id`` writes the fields with ``id`` instead of ``name``.
+* ``GET /img<n>/view/photo/<size>/public/p<n>.jpg``: a small JPEG (or the bytes in ``poster``), 418 without a
+  Douban ``Referer``, 403 for ``raw``; with ``endless_poster`` a body that never ends (no Content-Length).
   Recorded image URLs ``https://img<n>.doubanio.com/`` are rewritten to point here.
 * Misbehaviour (``set_mode``): an HTTP status (403 with the recorded login-redirect page, 418, 429, 500), a 302 to
   ``/b`` (sec block), the search throttle text, garbage HTML, or a delay; for some paths and a number of requests.
@@ -97,6 +100,11 @@ class FakeDouban:
     host: str = "127.0.0.1"
     port: int = 0
     challenge: bool = False
+    challenge_paths: tuple[str, ...] = ("/subject/",)
+    challenge_difficulty: int | None = None
+    challenge_by_id: bool = False
+    poster: bytes | None = None
+    endless_poster: bool = False
     catalog: list[Entry] = field(default_factory=lambda: list(CATALOG))
     search_results: list[Entry] | None = None
     suggest_results: list[Entry] | None = None
@@ -203,11 +211,14 @@ class FakeDouban:
         tok, cha = secrets.token_hex(8), secrets.token_hex(16)
         with self._lock:
             self._challenges[tok] = cha
+        attribute = "id" if self.challenge_by_id else "name"
+        fields = {"tok": tok, "cha": cha, "sol": "", "red": target}
+        if self.challenge_difficulty is not None:
+            fields["difficulty"] = str(self.challenge_difficulty)
+        inputs = "".join(f'<input type="hidden" {attribute}="{k}" value="{_esc(v)}">' for k, v in fields.items())
         return (
             '<!DOCTYPE html><html><head><meta charset="utf-8"><title>载入中...</title></head><body>'
-            '<p>载入中 ...</p><form id="sec" method="POST" action="/c">'
-            f'<input type="hidden" name="tok" value="{tok}"><input type="hidden" name="cha" value="{cha}">'
-            f'<input type="hidden" name="sol" value=""><input type="hidden" name="red" value="{_esc(target)}">'
+            f'<p>载入中 ...</p><form id="sec" method="POST" action="/c">{inputs}'
             "</form><script>/* sha512(cha + nonce) must start with 0000 */</script></body></html>"
         )
 
@@ -218,7 +229,7 @@ class FakeDouban:
         if cha is None or cha != form.get("cha"):
             return None
         digest = hashlib.sha512((cha + form.get("sol", "")).encode()).hexdigest()
-        if not digest.startswith("0" * DIFFICULTY):
+        if not digest.startswith("0" * (self.challenge_difficulty or DIFFICULTY)):
             return None
         token = secrets.token_hex(12)
         with self._lock:
@@ -268,6 +279,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, method, path, query, body, throttle):
         fake = self.server_fake
+        challenged = fake.challenge and any(path.startswith(p) for p in fake.challenge_paths)
+        if challenged and not fake.has_pass(self.headers.get("Cookie", "")):
+            target = f"{fake.url}{self.path}"
+            return self._redirect(f"{fake.url}/c?r={quote(target, safe='')}&_s={secrets.token_hex(32)}&a=1")
         if path == "/search":
             page = fake.search_page(query.get("q", ""))
             if throttle:
@@ -278,9 +293,6 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, _rewrite_images(fake.suggest_json(query.get("q", "")), fake.url),
                               "application/json; charset=utf-8")
         if match := re.fullmatch(r"/subject/(\d+)/", path):
-            if fake.challenge and not fake.has_pass(self.headers.get("Cookie", "")):
-                target = f"{fake.url}{path}"
-                return self._redirect(f"{fake.url}/c?r={quote(target, safe='')}&_s={secrets.token_hex(32)}&a=1")
             page = fake.subject_page(match.group(1))
             if page is None:
                 return self._send(404, "<html><head><title>页面不存在</title></head><body></body></html>")
@@ -300,7 +312,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(418, "")
             if match.group(1) == "raw":
                 return self._send(403, "")
-            return self._send(200, _image(int(match.group(2))), "image/jpeg")
+            if fake.endless_poster:
+                return self._send_endless()
+            return self._send(200, fake.poster or _image(int(match.group(2))), "image/jpeg")
         return self._send(404, "<html><head><title>页面不存在</title></head><body></body></html>")
 
     def _misbehave(self, mode: Mode) -> None:
@@ -332,6 +346,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def _send_endless(self) -> None:
+        """200 and image bytes until the client hangs up (no Content-Length; the connection closes after)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        chunk = b"\xff" * 65536
+        try:
+            while True:
+                self.wfile.write(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def _redirect(self, location: str, cookie: str | None = None) -> None:
         self.send_response(302)

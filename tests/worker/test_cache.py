@@ -1,6 +1,7 @@
 """``movie_info`` bookkeeping (upserts, retry schedule) and the tasks' outcomes, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import redis
@@ -74,3 +75,56 @@ def test_server_errors_end_as_error_once_the_retries_are_spent(fake, tmp_path, r
         db.session.remove()
         db.engine.dispose()
     assert len(fake.requests("/search")) == MAX_RETRIES + 1
+
+
+def test_an_unexpected_failure_is_an_error_with_its_reason_never_a_silent_pending(fake, tmp_path, redis_url, pg_url):
+    """A real fault outside the Douban errors: POSTER_DIR is a file, so storing the poster raises FileExistsError."""
+    from worker.tasks import fetch_movie_info
+
+    poster_dir = tmp_path / "not-a-directory"
+    poster_dir.write_text("")
+    app = app_from_env(worker_env(pg_url, fake, tmp_path, redis_url, POSTER_DIR=str(poster_dir)), tmp_path)
+    with app.app_context():
+        assert fetch_movie_info.apply(args=[1]).get() == "error"
+        row = info(1)
+        assert row.status == "error" and row.last_error.startswith("unexpected FileExistsError")
+        assert row.attempts == 1 and row.queued_at is None and as_utc(row.next_attempt_at) > utcnow()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_poster_bomb_is_recorded_with_its_reason_and_retried_sooner(fake, tmp_path, redis_url, pg_url):
+    from tests.worker.test_posters import png_header_only
+    from worker.tasks import fetch_movie_info
+
+    fake.poster = png_header_only(20000, 20000)
+    app = app_from_env(worker_env(pg_url, fake, tmp_path, redis_url), tmp_path)
+    with app.app_context():
+        assert fetch_movie_info.apply(args=[1]).get() == "ok"
+        row = info(1)
+        assert row.status == "ok" and row.poster_path is None
+        assert row.last_error.startswith("poster: NotAnImage: decompression bomb")
+        assert as_utc(row.next_attempt_at) - utcnow() < timedelta(hours=7)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_retries_and_postponements_are_logged_with_their_reason(fake, tmp_path, redis_url, pg_url, caplog):
+    from worker.tasks import fetch_movie_info
+
+    app = app_from_env(worker_env(pg_url, fake, tmp_path, redis_url), tmp_path)
+    logger = logging.getLogger("worker.tasks")  # after the migrations: Alembic's logging set-up resets the root's
+    logger.addHandler(caplog.handler)
+    caplog.set_level(logging.INFO, logger="worker.tasks")
+    with app.app_context():
+        fake.set_mode(status=500, times=1, paths=["/search"])
+        assert fetch_movie_info.apply(args=[1]).get() == "ok"
+        fake.set_mode(status=403, times=1, paths=["/search"])
+        assert fetch_movie_info.apply(args=[3]).get() == "postponed"
+        db.session.remove()
+        db.engine.dispose()
+    logger.removeHandler(caplog.handler)
+    messages = [r.getMessage() for r in caplog.records if r.name == "worker.tasks"]
+    assert any(m.startswith("movie 1 retried in ") and f"(retry 1 of 5): HTTP 500 from {fake.url}/search" in m
+               for m in messages), messages
+    assert any(m.startswith("movie [3] postponed ") and "blocked: HTTP 403 from" in m for m in messages), messages

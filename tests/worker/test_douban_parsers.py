@@ -54,6 +54,31 @@ def test_parse_subject_recorded(name):
                     record.poster_url)
 
 
+# The 又名 (also known as) list and the release years of each recorded subject page (read off the pages).
+AKA = {
+    "subject_3541415.html": (("潜行凶间(港)", "全面启动(台)", "奠基", "心灵犯案", "记忆迷阵", "记忆魔方"), (2010, 2020)),
+    "subject_4296866.html": (("神秘博士：2006圣诞特别篇",), (2006,)),
+    "subject_1920763.html": (("太空堡垒卡拉狄加 电视迷你剧", "太空战星"), (2003,)),
+    "subject_26895436.html": (("北方海域", "北海鲸魂"), (2021,)),
+    "subject_3627919.html": (("异世奇人 第四季", "哪一位博士 第四季", "下一位博士 第四季", "Dr. Who Season 4"), (2008,)),
+    "subject_26816519.html": (("雇佣妻子(港)", "月薪娇妻(台)", "逃跑是可耻但是有用", "逃避虽可耻但很有用", "逃避可耻但有用",
+                               "Nigeru wa Haji da ga Yaku ni Tatsu", "Runaway is Ashamed But Helpful",
+                               "We Married as Job"), (2016,)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AKA))
+def test_parse_subject_also_known_as_and_release_years(name):
+    record = parse_subject(read(name))
+    assert (record.aka, record.release_years) == AKA[name]
+
+
+def test_parse_subject_without_also_known_as():
+    html = re.sub(r'<span class="pl">又名:</span>[^\n]*<br/>', "", read("subject_3541415.html"))
+    record = parse_subject(html)
+    assert record.aka == () and record.imdb_id == "tt1375666"
+
+
 def test_parse_subject_without_rating_and_with_empty_date_published():
     html = read("subject_4296866.html")
     html = re.sub(r'(<strong class="ll rating_num" property="v:average">)[^<]*(</strong>)', r"\1\2", html)
