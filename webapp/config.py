@@ -17,7 +17,7 @@
 | `CELERY_VISIBILITY_TIMEOUT` | `3600`: seconds before Redis redelivers a task whose worker died |
 
 The `DOUBAN_*` variables fill `app.config["DOUBAN"]`, a `webapp.douban.settings.DoubanSettings`, where the
-defaults and their meanings are: `DOUBAN_<FIELD>` sets each field (`DOUBAN_MIN_INTERVAL=6`, `DOUBAN_FETCH_SUBJECT=0`).
+defaults and their meanings are: `DOUBAN_<FIELD>` sets each field (`DOUBAN_MIN_INTERVAL=8`, `DOUBAN_FETCH_SUBJECT=0`).
 """
 from __future__ import annotations
 

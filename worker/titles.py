@@ -1,7 +1,8 @@
 """Comparing a MovieLens title with a Douban title: how closely they agree, sequel numbers read as numbers.
 
 ``compare`` says whether two titles are the same words (:data:`EXACT`), the same once a leading article is
-dropped (:data:`ARTICLE`: "Fear" and "The Fear"), merely similar (:data:`FUZZY`), or different (``None``).
+dropped (:data:`ARTICLE`: "Fear" and "The Fear"; not two different articles: "Les Boys" is not "The Boys"),
+merely similar (:data:`FUZZY`), or different (``None``).
 Titles whose sequel numbers differ are always different: "Part II" is "Part 2" and never "Part III".
 """
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 from enum import IntEnum
+from functools import lru_cache
 from typing import Iterable
 
 from movrec.dataset import ARTICLES
@@ -60,6 +62,12 @@ def sequel_numbers(key: str) -> list[int]:
     return sorted(int(d) for d in re.findall(r"\d+", _arabic(key)))
 
 
+@lru_cache(maxsize=8192)
+def _compared_key(name: str) -> str:
+    """The match key with Roman numerals in digits, kept for names seen again (a lookup compares each often)."""
+    return _arabic(match_key(name))
+
+
 def _arabic(key: str) -> str:
     """A match key with its Roman numerals written in digits (``part ii`` -> ``part 2``).
 
@@ -77,7 +85,7 @@ def _roman_value(word: str) -> int:
 
 def compare(name: str, candidate: str) -> Agreement | None:
     """How the title ``candidate`` agrees with ``name`` (see the module's docstring)."""
-    key, cand = _arabic(match_key(name)), _arabic(match_key(candidate))
+    key, cand = _compared_key(name), _compared_key(candidate)
     if not key or not cand:
         return None
     if key == cand:
@@ -86,10 +94,11 @@ def compare(name: str, candidate: str) -> Agreement | None:
         return None  # "Scream 2" is never "Scream 3", however similar the letters
     bare_key, bare_cand = without_article(key), without_article(cand)
     if bare_key == bare_cand:
-        return ARTICLE
-    if SequenceMatcher(None, bare_key, bare_cand).ratio() >= SIMILAR_ENOUGH:
-        return FUZZY
-    return None
+        return ARTICLE if bare_key == key or bare_cand == cand else None
+    if 2 * min(len(bare_key), len(bare_cand)) < SIMILAR_ENOUGH * (len(bare_key) + len(bare_cand)):
+        return None  # the lengths alone bound the ratio below the threshold
+    similar = SequenceMatcher(None, bare_key, bare_cand)
+    return FUZZY if similar.quick_ratio() >= SIMILAR_ENOUGH and similar.ratio() >= SIMILAR_ENOUGH else None
 
 
 def best_agreement(names: Iterable[str], candidates: Iterable[str]) -> Agreement | None:

@@ -195,3 +195,21 @@ def test_beat_backfills_the_catalogue_on_its_own(redis_setup, workers, fake, tmp
     finally:
         beat.stop()
     assert done[1].status == "ok" and done[3].title_zh == "肖申克的救赎"
+
+
+def test_offline_opens_the_circuit_and_the_worker_says_why_it_waits(redis_setup, workers, fake, tmp_path):
+    env, app = redis_setup
+    fake.stop()  # Douban unreachable
+    env = {**env, "DOUBAN_CIRCUIT_SECONDS": "60"}
+    worker = workers(env)
+    enqueue(app, [1])
+    with app.app_context():
+        gate = gate_for(app)
+        circuit = wait_until(lambda: gate.circuit("douban").is_open and gate.circuit("douban"), 30,
+                             message="the circuit to open")
+    assert circuit.reason.startswith("offline: 3 connection failures in a row, the last ConnectionError")
+    log = wait_until(lambda: "postponed" in worker.log_path.read_text() and worker.log_path.read_text(), 10,
+                     message="the postponement in the log")
+    assert "retried in" in log and "ConnectionError" in log  # each retry says why
+    assert "postponed" in log and "offline: 3 connection failures" in log
+    assert rows(app)[1].status == "pending" and rows(app)[1].last_error.startswith("ConnectionError")

@@ -1,6 +1,7 @@
 """The site's side: pages never wait for Douban or the broker, and the admin page shows the worker's state."""
 from __future__ import annotations
 
+import dataclasses
 import statistics
 import time
 
@@ -126,3 +127,19 @@ def test_admin_page_survives_an_unreachable_gate(fake, tmp_path, pg_url, redis_u
     assert response.status_code == 200 and 'id="scraping-gate-unavailable"' in response.get_data(as_text=True)
     with app.app_context():
         db.engine.dispose()
+
+
+def test_admin_page_shows_why_the_worker_paused_when_offline(admin_app, fake):
+    from worker.client import DoubanClient, Postpone, Transient
+
+    fake.stop()  # Douban unreachable: the worker's connection failures open the circuit
+    with admin_app.app_context():
+        settings = dataclasses.replace(admin_app.config["DOUBAN"], min_interval=0.05, jitter=0, circuit_seconds=60)
+        client = DoubanClient(settings, gate_for(admin_app))
+        for _ in range(settings.offline_after):
+            with pytest.raises((Transient, Postpone)):
+                client.search("Toy Story 1995")
+    html = client_as(admin_app, "boss").get("/admin/scraping").get_data(as_text=True)
+    douban = html[html.index('data-circuit="douban"'):]
+    assert "<td>open, " in douban[:200]
+    assert "offline: 3 connection failures in a row, the last ConnectionError" in douban[:400]
