@@ -93,8 +93,9 @@ class DoubanClient:
         with response:
             if response.status_code != 200:
                 raise Refused(f"HTTP {response.status_code} for the poster")
-            if int(response.headers.get("Content-Length") or 0) > max_bytes:
-                raise Refused(f"poster of {response.headers['Content-Length']} bytes, more than {max_bytes}")
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise Refused(f"poster of {declared} bytes, more than {max_bytes}")
             chunks, size = [], 0
             try:
                 for chunk in response.iter_content(CHUNK_BYTES):

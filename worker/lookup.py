@@ -55,13 +55,13 @@ def find(client: DoubanClient, movie: MovieTitle, imdb_id: str | None = None) ->
     sources = [("search page", client.search, query) for query in search_queries(movie)[:MAX_SEARCHES]]
     sources.append(("suggest", client.suggest, movie.title))
     for source, fetch, query in sources:
+        if parse_errors and source == "search page":
+            continue  # one unreadable search page is enough: on to the suggestions
         try:
             candidates = fetch(query)
         except ParseError as exc:
             parse_errors.append(f"{source}: {exc}")
-            if source == "search page":
-                continue
-            break
+            continue
         chosen = pick(movie, candidates, subjects, tried, imdb_id)
         if chosen is not None:
             return chosen

@@ -51,12 +51,6 @@ def without_article(key: str) -> str:
     return rest if rest and first in _ARTICLE_KEYS else key
 
 
-def is_latin(name: str) -> bool:
-    """True when the letters of ``name`` are Latin (accents allowed): a title that can match a MovieLens one."""
-    letters = [ch for ch in unicodedata.normalize("NFKD", name) if ch.isalpha()]
-    return bool(letters) and all(ch.isascii() for ch in letters)
-
-
 def sequel_numbers(key: str) -> list[int]:
     """The numbers in a match key, Arabic or Roman, sorted: ``rocky ii`` -> [2], ``part 3`` -> [3]."""
     return sorted(int(d) for d in re.findall(r"\d+", _arabic(key)))

@@ -52,7 +52,7 @@ def douban(tmp_path):
         wait_for_http(f"{base}/j/subject_suggest?q=1", proc, log, timeout=20)
         yield {"DOUBAN_SEARCH_URL": f"{base}/search", "DOUBAN_SUGGEST_URL": f"{base}/j/subject_suggest",
                "DOUBAN_SUBJECT_URL": f"{base}/subject/", "DOUBAN_MIN_INTERVAL": "0.05",
-               "DOUBAN_IMAGE_MIN_INTERVAL": "0.05"}
+               "DOUBAN_IMAGE_MIN_INTERVAL": "0.05", "DOUBAN_IMAGE_HOSTS": "doubanio.com,127.0.0.1"}
     finally:
         fake.kill()
 

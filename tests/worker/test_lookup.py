@@ -66,3 +66,11 @@ def test_a_film_a_year_off_needs_its_subject_page(fake, gate):
     fake.challenge = True  # subject pages behind a challenge that cannot be passed: nothing confirms the year
     fake.challenge_difficulty = 9
     assert find(make_client(fake, gate), movie) is None
+
+
+def test_an_unreadable_search_page_goes_straight_to_the_suggestions(fake, gate):
+    fake.set_mode(garbage=True, paths=["/search"])
+    record = find(make_client(fake, gate), parse_title("Postino, Il (The Postman) (1994)"))
+    assert record.douban_id == "1300001"
+    assert [r["path"] for r in fake.requests() if not r["path"].startswith("/subject/")] == \
+        ["/search", "/j/subject_suggest"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from worker.titles import ARTICLE, EXACT, FUZZY, best_agreement, compare, is_latin, match_key, sequel_numbers
+from worker.titles import ARTICLE, EXACT, FUZZY, best_agreement, compare, match_key, sequel_numbers
 
 
 def test_match_key_folds_accents_case_punctuation_and_ampersand():
@@ -52,7 +52,3 @@ def test_best_agreement_takes_the_closest_pair():
     assert best_agreement(["Fear"], ["The Fear", "恐惧"]) == ARTICLE
     assert best_agreement(["Fear"], ["恐惧"]) is None
 
-
-def test_is_latin():
-    assert is_latin("Léon") and is_latin("Shall We Dance?")
-    assert not is_latin("霸王别姬") and not is_latin("もののけ姫") and not is_latin("살인의 추억") and not is_latin("2046")
