@@ -124,9 +124,8 @@ class Recommender:
         """The (query, rating) vectors of a new member, as the user tower computes them."""
         encoders = self.artifacts.encoders
         rows = np.array([self.movie_row(m) for m in ratings], np.int64)
-        return self._encoder.encode(self._encoder.unknown_user, encoders["genders"].index(gender),
-                                    encoders["ages"].index(int(age)), int(occupation), rows,
-                                    np.asarray(list(ratings.values()), np.float32))
+        return self._encoder.encode(encoders["genders"].index(gender), encoders["ages"].index(int(age)),
+                                    int(occupation), rows, np.asarray(list(ratings.values()), np.float32))
 
     def predicted_stars(self, rating_vector: np.ndarray, movie_ids: list[int]) -> list[float]:
         """Stars the user with this rating vector would likely give, clipped to 1-5."""

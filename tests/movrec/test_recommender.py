@@ -92,8 +92,7 @@ def test_new_member_vectors_are_the_user_towers_output(rec, tiny_artifacts_dir):
     for movie, given in ratings.items():
         rated[0, rec.movie_row(movie)], stars[0, rec.movie_row(movie)] = 1.0, given
     encoders = rec.artifacts.encoders
-    query, rating = tower.predict({"user": np.array([len(rec.user_ids)], np.int32),
-                                   "gender": np.array([encoders["genders"].index("F")], np.int32),
+    query, rating = tower.predict({"gender": np.array([encoders["genders"].index("F")], np.int32),
                                    "age": np.array([encoders["ages"].index(25)], np.int32),
                                    "occupation": np.array([3], np.int32), "rated": rated, "stars": stars}, verbose=0)
     mine_query, mine_rating = rec.new_user_vectors("F", 25, 3, ratings)
