@@ -246,7 +246,9 @@ def _export(features: Features, vectors: dict, encoder: UserEncoder | None, enco
     order = np.lexsort((movies, users))
     counts = np.bincount(users, minlength=len(features.user_ids))
     liked, _ = user_movie_matrices(features, train_rows[stars >= evaluate.LIKED_STARS])
-    neighbours, scores = co_ratings.top_neighbours(co_ratings.co_liked_scores(liked))
+    also_liked, also_liked_scores = co_ratings.top_neighbours(co_ratings.co_scores(liked))
+    rated, _ = user_movie_matrices(features, train_rows)
+    similar, similar_scores = co_ratings.top_neighbours(co_ratings.similar_scores(rated, vectors["movie"]))
     ages = np.array(encoders.ages)[features.users["age"]]
     heldout = None
     if len(test_rows):
@@ -262,7 +264,8 @@ def _export(features: Features, vectors: dict, encoder: UserEncoder | None, enco
         user_demographics=np.stack([features.users["gender"], ages, features.users["occupation"]], axis=1),
         rated_indptr=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
         rated_movie_rows=movies[order].astype(np.int32), rated_stars=stars[order].astype(np.int8),
-        also_liked_rows=neighbours, also_liked_scores=scores, user_encoder=encoder,
+        also_liked_rows=also_liked, also_liked_scores=also_liked_scores, similar_rows=similar,
+        similar_scores=similar_scores, user_encoder=encoder,
         encoders=encoders.to_dict(), metrics=metrics, heldout=heldout)
 
 
