@@ -43,7 +43,8 @@ class UserEncoder:
 
     def bag(self, movie_rows: np.ndarray, stars: np.ndarray) -> np.ndarray:
         """Per rated movie, its additive share of the bag input: [seen, (stars - 3) / 2 * taste] / sqrt(n)."""
-        scale = 1.0 / np.sqrt(max(len(movie_rows), 1))
+        scale = np.float32(1.0 / np.sqrt(max(len(movie_rows), 1)))  # float32 throughout: a float64 vector
+        # would make every product with the float32 movie matrices convert the whole matrix
         preference = ((np.asarray(stars, np.float32) - 3.0) / 2.0)[:, None]
         return np.concatenate([self.weights["bag_seen"][movie_rows],
                                preference * self.weights["bag_taste"][movie_rows]], axis=1) * scale

@@ -107,6 +107,12 @@ def test_new_member_vectors_are_the_user_towers_output(rec, tiny_artifacts_dir):
     np.testing.assert_allclose(mine_rating, rating[0], rtol=1e-4, atol=1e-4)
 
 
+def test_new_member_vectors_stay_float32(rec):
+    """A float64 query vector would turn every product with the float32 movie matrices into a copy."""
+    for ratings in ({}, {5: 5, 9: 2}):
+        assert {v.dtype for v in rec.new_user_vectors("M", 35, 7, ratings)} == {np.dtype(np.float32)}
+
+
 def test_picks_follow_the_new_members_ratings(rec, movies):
     genre = "Horror"
     horror = [m for m, movie in movies.items() if genre in movie.genres]
