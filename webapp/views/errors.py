@@ -1,5 +1,6 @@
 """Friendly error pages for the site, JSON errors for `/api/`; both render after a failed database statement."""
 import logging
+import math
 import time
 
 from flask import Flask, jsonify, make_response, render_template, request
@@ -25,8 +26,8 @@ def _message(code: int) -> str:
 
 def _retry_after() -> int:
     """Seconds until the limit this request broke lets the next attempt through (at least 1)."""
-    window = limiter.current_limit
-    return max(1, int(window.reset_at - time.time()) + 1) if window is not None else 60
+    broken = limiter.current_limit
+    return max(1, math.ceil(broken.window.reset_time - time.time())) if broken is not None else 60
 
 
 def handle_http_error(error: HTTPException):
