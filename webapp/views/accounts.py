@@ -5,7 +5,7 @@ from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import Field, PasswordField, SelectChoice, SelectField, StringField, SubmitField
@@ -139,7 +139,9 @@ def logout():
     if not current_user.is_authenticated:
         return redirect(url_for("catalog.home"))
     if form.validate_on_submit():
-        current_user.session_version += 1  # every session of the account, copies included, ends here
+        # Every session of the account, copies of the cookie included, ends here (one statement: no lost update).
+        db.session.execute(update(User).where(User.id == current_user.id)
+                           .values(session_version=User.session_version + 1))
         db.session.commit()
         logout_user()
         session.pop("csrf_token", None)
