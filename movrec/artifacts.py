@@ -89,16 +89,20 @@ class Artifacts:
                                  f"`python -m movrec train --out {path}`")
         current = path
         try:
-            with np.load(current := path / VECTORS) as v, np.load(current := path / RATINGS) as r, \
-                    np.load(current := path / ALSO_LIKED) as n, np.load(current := path / SIMILAR) as s:
+            # One file at a time: an npz member is read (and its CRC checked) on access, so `current` must be
+            # the file being read when that fails.
+            with np.load(current := path / VECTORS) as v:
                 arrays = dict(
                     movie_ids=v["movie_ids"], movie_titles=v["movie_titles"], movie_vectors=v["movie_vectors"],
                     movie_rating_vectors=v["movie_rating_vectors"], user_ids=v["user_ids"],
                     user_vectors=v["user_vectors"], user_rating_vectors=v["user_rating_vectors"],
-                    user_demographics=v["user_demographics"], rated_indptr=r["indptr"],
-                    rated_movie_rows=r["movie_rows"], rated_stars=r["stars"],
-                    also_liked_rows=n["rows"], also_liked_scores=n["scores"], similar_rows=s["rows"],
-                    similar_scores=s["scores"])
+                    user_demographics=v["user_demographics"])
+            with np.load(current := path / RATINGS) as r:
+                arrays.update(rated_indptr=r["indptr"], rated_movie_rows=r["movie_rows"], rated_stars=r["stars"])
+            with np.load(current := path / ALSO_LIKED) as n:
+                arrays.update(also_liked_rows=n["rows"], also_liked_scores=n["scores"])
+            with np.load(current := path / SIMILAR) as n:
+                arrays.update(similar_rows=n["rows"], similar_scores=n["scores"])
             current = path / USER_TOWER
             encoder = UserEncoder.load(current) if current.is_file() else None
             current = path / HELDOUT
