@@ -10,8 +10,8 @@ from movrec.artifacts import ArtifactsError
 
 from tests.webapp.helpers import web_config
 
-FILES = ["vectors.npz", "ratings.npz", "also_liked.npz", "user_tower.npz", "heldout.npz", "encoders.json",
-         "metrics.json"]
+FILES = ["vectors.npz", "ratings.npz", "also_liked.npz", "similar.npz", "user_tower.npz", "heldout.npz",
+         "encoders.json", "metrics.json"]
 
 
 def cut_short(data: bytes) -> bytes:
