@@ -59,7 +59,7 @@ PICKS = {
     "served": "**Served picks** (`Recommender.for_user`)",
 }
 ITEM_LISTS = {
-    "similar": "Served `similar` (cosine of query vectors)",
+    "similar": "Served `similar` (towers' cosine blended with co-ratings)",
     "also_liked": "Served `also_liked` (co-liked scores)",
     "item_knn": f"ItemKNN cosine neighbours (k={KNN_NEIGHBOURS})",
     "ease": "EASE weights of the seed movie",

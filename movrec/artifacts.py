@@ -1,5 +1,5 @@
-"""The exported bundle the site serves from: feature matrices, training ratings, "also liked" lists,
-the user tower's weights, encoders and metrics.
+"""The exported bundle the site serves from: feature matrices, training ratings, "also liked" and
+"similar" lists, the user tower's weights, encoders and metrics.
 
 numpy and json only; the Keras towers sit beside these files for retraining and evaluation. A bundle
 trained with a test split also holds the held-out ratings (`heldout.npz`), so anyone can evaluate the
@@ -20,12 +20,13 @@ from .user_encoder import UserEncoder
 VECTORS = "vectors.npz"
 RATINGS = "ratings.npz"
 ALSO_LIKED = "also_liked.npz"
+SIMILAR = "similar.npz"
 USER_TOWER = "user_tower.npz"
 HELDOUT = "heldout.npz"
 ENCODERS = "encoders.json"
 METRICS = "metrics.json"
 LOSS_CURVE = "loss_curve.png"
-REQUIRED = (VECTORS, RATINGS, ALSO_LIKED, ENCODERS, METRICS)
+REQUIRED = (VECTORS, RATINGS, ALSO_LIKED, SIMILAR, ENCODERS, METRICS)
 
 
 class ArtifactsError(Exception):
@@ -53,6 +54,8 @@ class Artifacts:
     rated_stars: np.ndarray
     also_liked_rows: np.ndarray    # movies x depth: co-liked neighbours, best first, -1 padded
     also_liked_scores: np.ndarray
+    similar_rows: np.ndarray       # movies x depth: "similar movies", best first, -1 padded
+    similar_scores: np.ndarray
     user_encoder: UserEncoder | None  # None for the seed variant, which has no tower for new users
     encoders: dict
     metrics: dict
@@ -68,6 +71,7 @@ class Artifacts:
         np.savez(path / RATINGS, indptr=self.rated_indptr, movie_rows=self.rated_movie_rows,
                  stars=self.rated_stars)
         np.savez(path / ALSO_LIKED, rows=self.also_liked_rows, scores=self.also_liked_scores)
+        np.savez(path / SIMILAR, rows=self.similar_rows, scores=self.similar_scores)
         if self.user_encoder is not None:
             self.user_encoder.save(path / USER_TOWER)
         if self.heldout is not None:
@@ -85,15 +89,20 @@ class Artifacts:
                                  f"`python -m movrec train --out {path}`")
         current = path
         try:
-            with np.load(current := path / VECTORS) as v, np.load(current := path / RATINGS) as r, \
-                    np.load(current := path / ALSO_LIKED) as n:
+            # One file at a time: an npz member is read (and its CRC checked) on access, so `current` must be
+            # the file being read when that fails.
+            with np.load(current := path / VECTORS) as v:
                 arrays = dict(
                     movie_ids=v["movie_ids"], movie_titles=v["movie_titles"], movie_vectors=v["movie_vectors"],
                     movie_rating_vectors=v["movie_rating_vectors"], user_ids=v["user_ids"],
                     user_vectors=v["user_vectors"], user_rating_vectors=v["user_rating_vectors"],
-                    user_demographics=v["user_demographics"], rated_indptr=r["indptr"],
-                    rated_movie_rows=r["movie_rows"], rated_stars=r["stars"],
-                    also_liked_rows=n["rows"], also_liked_scores=n["scores"])
+                    user_demographics=v["user_demographics"])
+            with np.load(current := path / RATINGS) as r:
+                arrays.update(rated_indptr=r["indptr"], rated_movie_rows=r["movie_rows"], rated_stars=r["stars"])
+            with np.load(current := path / ALSO_LIKED) as n:
+                arrays.update(also_liked_rows=n["rows"], also_liked_scores=n["scores"])
+            with np.load(current := path / SIMILAR) as n:
+                arrays.update(similar_rows=n["rows"], similar_scores=n["scores"])
             current = path / USER_TOWER
             encoder = UserEncoder.load(current) if current.is_file() else None
             current = path / HELDOUT

@@ -1,9 +1,9 @@
-""""People who liked this also liked", from the ratings themselves (numpy only).
+""""People who liked this also liked" and "similar movies", from the ratings themselves (numpy only).
 
-For movies i and j, `co[i, j]` counts the people who rated both 4+ stars. The score divides it by
-`liked[i] ** (1 - alpha) * liked[j] ** alpha + shrink`: alpha = 0.5 is the cosine of the two fan sets;
-a larger alpha weighs down movies everybody likes, so one blockbuster does not fill every list, and the
-shrink term keeps a handful of shared fans from making a strong link.
+For movies i and j, `co[i, j]` counts the people who rated both (for "also liked": rated both 4+). The
+score divides it by `count[i] ** (1 - alpha) * count[j] ** alpha + shrink`: alpha = 0.5 is the cosine of
+the two sets of people; a larger alpha weighs down movies everybody rates, so one blockbuster does not
+fill every list, and the shrink term keeps a handful of shared people from making a strong link.
 """
 
 from __future__ import annotations
@@ -15,19 +15,42 @@ import numpy as np
 # of the 500 most-rated movies.
 ALPHA = 0.65
 SHRINK = 50.0
-MIN_FANS = 3  # a link needs at least this many shared fans
+MIN_FANS = 3  # a link needs at least this many shared people
 DEPTH = 50    # neighbours kept per movie in the artifacts
+# "Similar movies": the towers' cosine and the co-rating cosine, each standardised per movie, half and half.
+SIMILAR_ALPHA = 0.5
+SIMILAR_SHRINK = 50.0
+SIMILAR_TOWER_WEIGHT = 0.5
 
 
-def co_liked_scores(liked: np.ndarray, alpha: float = ALPHA, shrink: float = SHRINK,
-                    min_fans: int = MIN_FANS) -> np.ndarray:
-    """Movies x movies scores from a 0/1 users x movies matrix of 4+ ratings (diagonal and weak links 0)."""
-    co = (liked.T @ liked).astype(np.float64)
-    fans = np.diag(co).copy()
-    scores = co / (fans[:, None] ** (1 - alpha) * fans[None, :] ** alpha + max(shrink, 1e-9))
+def co_scores(matrix: np.ndarray, alpha: float = ALPHA, shrink: float = SHRINK,
+              min_fans: int = MIN_FANS) -> np.ndarray:
+    """Movies x movies scores from a 0/1 users x movies matrix (diagonal and weak links 0)."""
+    co = (matrix.T @ matrix).astype(np.float64)
+    counts = np.diag(co).copy()
+    scores = co / (counts[:, None] ** (1 - alpha) * counts[None, :] ** alpha + max(shrink, 1e-9))
     scores[co < min_fans] = 0.0
     np.fill_diagonal(scores, 0.0)
     return scores
+
+
+def similar_scores(rated: np.ndarray, movie_vectors: np.ndarray) -> np.ndarray:
+    """Movies x movies: the blend behind "similar movies" of the cosine of the movies' query vectors and
+    the co-rating cosine (who rated both, any stars), each standardised over a movie's row (diagonal 0)."""
+    unit = movie_vectors / np.maximum(np.linalg.norm(movie_vectors, axis=1, keepdims=True), 1e-12)
+    blend = SIMILAR_TOWER_WEIGHT * _standardised(unit @ unit.T) + \
+        (1 - SIMILAR_TOWER_WEIGHT) * _standardised(co_scores(rated, SIMILAR_ALPHA, SIMILAR_SHRINK))
+    np.fill_diagonal(blend, 0.0)
+    return blend
+
+
+def _standardised(scores: np.ndarray) -> np.ndarray:
+    """Each row shifted to mean 0 and scaled to standard deviation 1, over its off-diagonal entries."""
+    scores = np.array(scores, np.float64)
+    np.fill_diagonal(scores, np.nan)
+    spread = np.nanstd(scores, axis=1, keepdims=True)
+    scores = (scores - np.nanmean(scores, axis=1, keepdims=True)) / np.where(spread > 0, spread, 1.0)
+    return np.nan_to_num(scores)
 
 
 def top_neighbours(scores: np.ndarray, depth: int = DEPTH) -> tuple[np.ndarray, np.ndarray]:

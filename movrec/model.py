@@ -86,9 +86,10 @@ def build_seed(shape: ModelShape, learning_rate: float = 1e-3) -> TwoTower:
 
 @keras.saving.register_keras_serializable(package="movrec")
 class RatedBag(layers.Layer):
-    """What a user's ratings say, from 0/1 `rated` and `stars` rows over the catalogue: the mean embedding
-    of the rated movies, beside the mean of a second embedding weighted by (stars - 3) / 2, so a movie
-    loved and a movie hated pull in opposite directions."""
+    """What a user's ratings say, from `rated` (each rated movie's weight: 1 when serving) and `stars` rows
+    over the catalogue: the sum of the rated movies' embeddings, beside the sum of a second embedding
+    weighted by (stars - 3) / 2, so a movie loved and a movie hated pull in opposite directions; both
+    divided by the square root of the total weight."""
 
     def __init__(self, n_movies: int, dim: int, **kwargs):
         super().__init__(**kwargs)
@@ -116,7 +117,7 @@ class Catalogue(layers.Layer):
         self.genres = np.asarray(genres, np.int32)
         self.title = np.asarray(title, np.int32)
 
-    def call(self, anchor):
+    def call(self, anchor):  # `anchor`: any model input, to place the constants in the graph
         return {"movie": ops.arange(len(self.genres), dtype="int32"),
                 "genres": ops.convert_to_tensor(self.genres), "title": ops.convert_to_tensor(self.title)}
 
@@ -125,18 +126,22 @@ class Catalogue(layers.Layer):
 class TwoTowerOptions:
     """Settings of the retrieval + rating model (tuned on a validation slice of the training ratings)."""
 
-    id_dim: int = 64
+    id_dim: int = 64                 # the movie id's embedding and layer
     bag_dim: int = 64
     rating_weight: float = 1.0       # weight of the MSE head beside the retrieval softmax
 
 
 def _user_tower(shape: ModelShape, options: TwoTowerOptions) -> keras.Model:
-    """User id (row n_users is "unknown"), demographics and the rated movies -> query and rating vectors."""
-    user, gender, age, occupation = (_scalar_input(n) for n in ("user", "gender", "age", "occupation"))
+    """Demographics and the rated movies -> query and rating vectors.
+
+    Unlike the seed tower it has no user-id embedding: a user is what they rated, so a member who signed up
+    a minute ago and one from the training data go through the same weights. Measured on a validation
+    slice, an id embedding (hidden in half the examples) lowered Recall@10 from 0.206 to 0.192 and raised
+    RMSE from 0.874 to 0.885: it memorised the training users instead of learning from their ratings."""
+    gender, age, occupation = (_scalar_input(n) for n in ("gender", "age", "occupation"))
     rated = keras.Input(shape=(shape.n_movies,), dtype="float32", name="rated")
     stars = keras.Input(shape=(shape.n_movies,), dtype="float32", name="stars")
     joined = layers.Concatenate(name="user_joined")([
-        _embedded_fc(user, shape.n_users + 1, options.id_dim, "uid", options.id_dim),
         _embedded_fc(gender, shape.n_genders, 16, "gender"),
         _embedded_fc(age, shape.n_ages, 16, "age"),
         _embedded_fc(occupation, shape.n_occupations, 16, "occupation"),
@@ -144,8 +149,8 @@ def _user_tower(shape: ModelShape, options: TwoTowerOptions) -> keras.Model:
     ])
     query = layers.Dense(FEATURE_DIM, name="user_query")(joined)
     rating = layers.Dense(FEATURE_DIM, name="user_rating")(joined)
-    return keras.Model({"user": user, "gender": gender, "age": age, "occupation": occupation, "rated": rated,
-                        "stars": stars}, [query, rating], name="user_tower")
+    return keras.Model({"gender": gender, "age": age, "occupation": occupation, "rated": rated, "stars": stars},
+                       [query, rating], name="user_tower")
 
 
 def _movie_parts(shape: ModelShape, id_dim: int) -> tuple[dict, list]:
@@ -190,13 +195,13 @@ def build_two_tower(shape: ModelShape, catalogue: dict[str, np.ndarray], learnin
 
     For a batch of users the model outputs `retrieval`, the logits of every movie (a softmax over the
     catalogue; the targets are the movies each user rated), and `rating`, the predicted stars of every
-    movie (squared error on the movies they rated).
+    movie (squared error on the rated movies the user tower was not shown).
     """
     user_tower = _user_tower(shape, options)
     movie_tower = _movie_tower(shape, options)
     user_query, user_rating = user_tower(user_tower.input)
     movie_query, movie_rating = movie_tower(Catalogue(catalogue["genres"], catalogue["title"], name="catalogue")(
-        user_tower.input["user"]))
+        user_tower.input["gender"]))
     logits = layers.Lambda(lambda v: ops.matmul(v[0], ops.transpose(v[1])), name="retrieval")(
         [user_query, movie_query])
     stars = layers.Lambda(lambda v: ops.matmul(v[0], ops.transpose(v[1])) + mean_stars, name="rating")(

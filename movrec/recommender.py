@@ -1,8 +1,9 @@
 """Recommendations from the exported bundle, with numpy only (no TensorFlow).
 
 Every query returns `(movie_id, score)` pairs, best first. Picks are ranked in the towers' query space
-(the score is the retrieval logit); `similar` by the cosine of the movies' query vectors; `also_liked`
-by co-liked scores precomputed from the training ratings. Predicted stars come from the rating head.
+(the score is the retrieval logit); `similar` and `also_liked` read lists precomputed at training
+(movrec.co_ratings): the towers' cosine blended with co-ratings, and co-liked scores. Predicted stars
+come from the rating head.
 """
 
 from __future__ import annotations
@@ -96,9 +97,12 @@ class Recommender:
         return self._top(self.user_scores(user_id), k, self._rated(self.user_row(user_id))[0])
 
     def similar(self, movie_id: int, k: int = 10) -> Picks:
-        """Movies whose query vectors point the same way (cosine similarity), the movie itself excluded."""
+        """Movies like this one: their query vectors point the same way and the same people rated them
+        (movrec.co_ratings.similar_scores); movies with too few ratings are left out."""
         row = self.movie_row(movie_id)
-        return self._top(self._unit @ self._unit[row], k, np.array([row]))
+        rows, scores = self.artifacts.similar_rows[row], self.artifacts.similar_scores[row]
+        keep = (rows >= 0) & ~np.isin(rows, self._rare)
+        return [(int(self.movie_ids[r]), float(s)) for r, s in zip(rows[keep][:k], scores[keep][:k])]
 
     def also_liked(self, movie_id: int, k: int = 10) -> Picks:
         """"People who liked this also liked": the movies most often liked by the same people, weighed
@@ -124,9 +128,8 @@ class Recommender:
         """The (query, rating) vectors of a new member, as the user tower computes them."""
         encoders = self.artifacts.encoders
         rows = np.array([self.movie_row(m) for m in ratings], np.int64)
-        return self._encoder.encode(self._encoder.unknown_user, encoders["genders"].index(gender),
-                                    encoders["ages"].index(int(age)), int(occupation), rows,
-                                    np.asarray(list(ratings.values()), np.float32))
+        return self._encoder.encode(encoders["genders"].index(gender), encoders["ages"].index(int(age)),
+                                    int(occupation), rows, np.asarray(list(ratings.values()), np.float32))
 
     def predicted_stars(self, rating_vector: np.ndarray, movie_ids: list[int]) -> list[float]:
         """Stars the user with this rating vector would likely give, clipped to 1-5."""

@@ -1,7 +1,7 @@
 """The trained user tower as numpy: query and rating vectors for anyone, from demographics and ratings.
 
 Training exports the tower's weights (`UserEncoder.from_keras`); the site runs the same forward pass for
-a new member, with the "unknown user" id the tower learnt on users whose id it was not shown.
+a new member as training ran for everyone: the tower reads demographics and ratings, never a user id.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-LAYERS = ("uid", "gender", "age", "occupation")
+LAYERS = ("gender", "age", "occupation")
 
 
 @dataclass
@@ -41,24 +41,20 @@ class UserEncoder:
         with np.load(path) as data:
             return cls({k: data[k] for k in data.files})
 
-    @property
-    def unknown_user(self) -> int:
-        """The id row the tower uses for someone it was not trained on."""
-        return len(self.weights["uid_embed"]) - 1
-
     def bag(self, movie_rows: np.ndarray, stars: np.ndarray) -> np.ndarray:
         """Per rated movie, its additive share of the bag input: [seen, (stars - 3) / 2 * taste] / sqrt(n)."""
-        scale = 1.0 / np.sqrt(max(len(movie_rows), 1))
+        scale = np.float32(1.0 / np.sqrt(max(len(movie_rows), 1)))  # float32 throughout: a float64 vector
+        # would make every product with the float32 movie matrices convert the whole matrix
         preference = ((np.asarray(stars, np.float32) - 3.0) / 2.0)[:, None]
         return np.concatenate([self.weights["bag_seen"][movie_rows],
                                preference * self.weights["bag_taste"][movie_rows]], axis=1) * scale
 
-    def encode(self, user: int, gender: int, age: int, occupation: int, movie_rows: np.ndarray,
+    def encode(self, gender: int, age: int, occupation: int, movie_rows: np.ndarray,
                stars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The (query, rating) vectors of one user; `gender`, `age`, `occupation` are encoder indices."""
         w = self.weights
         parts = [np.maximum(w[f"{name}_embed"][value] @ w[f"{name}_fc_w"] + w[f"{name}_fc_b"], 0.0)
-                 for name, value in zip(LAYERS, (user, gender, age, occupation))]
+                 for name, value in zip(LAYERS, (gender, age, occupation))]
         parts.append(self.bag(movie_rows, stars).sum(axis=0))
         joined = np.concatenate(parts)
         return joined @ w["query_w"] + w["query_b"], joined @ w["rating_w"] + w["rating_b"]

@@ -23,12 +23,14 @@ dataset() {
 [ -z "${MOVREC_DATA_DIR:-}" ] || dataset
 
 step "Model"
-if python -c 'import sys; from movrec.artifacts import Artifacts; Artifacts.load(sys.argv[1])' \
-        "$MOVREC_ARTIFACTS" 2>/dev/null; then
+# Any file missing or unreadable (cut short, corrupt) means training again; the reason is the error's last line.
+if load_error="$(python -c 'import sys; from movrec.artifacts import Artifacts; Artifacts.load(sys.argv[1])' \
+        "$MOVREC_ARTIFACTS" 2>&1)"; then
     echo "reusing the trained model in $MOVREC_ARTIFACTS (delete that folder to train again)"
 else
+    echo "no usable trained model: ${load_error##*$'\n'}"
     [ -n "${MOVREC_DATA_DIR:-}" ] || dataset
-    echo "no trained model in $MOVREC_ARTIFACTS yet: training once (MovieLens 1M: 3-7 minutes on 2 cores)"
+    echo "training once into $MOVREC_ARTIFACTS (MovieLens 1M: 3-7 minutes on 2 cores)"
     # shellcheck disable=SC2086  # MOVREC_TRAIN_ARGS is a list of words
     TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}" \
         python -m movrec train --data "$MOVREC_DATA_DIR" --out "$MOVREC_ARTIFACTS" ${MOVREC_TRAIN_ARGS:-}

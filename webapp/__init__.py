@@ -13,8 +13,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None = None) -> Flask:
-    """Build the site: the environment's configuration (`webapp.config`) overlaid with `config`, then, in order,
-    the extensions (database and migrations, CSRF, Babel, the sign-in limiter, Flask-Login), the Celery app
+    """Build the site: the environment's configuration (`webapp.config`) overlaid with `config`, the trusted
+    proxies' headers (`TRUSTED_PROXY_COUNT`), then, in order, the extensions (database and migrations, CSRF, Babel, the sign-in limiter, Flask-Login), the Celery app
     (`app.extensions["celery"]`), the visitor page cache, the views (blueprints, error pages, `<id:...>` URLs),
     the response hooks and template helpers, the `flask movrec` commands, one BLAS thread, and, in a process
     that serves requests, the model.
@@ -30,7 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     from webapp.services import page_cache
     from webapp.services.recommender import load_at_start
     from webapp.site.i18n import select_locale, vary_on_language
-    from webapp.site.security import add_security_headers
+    from webapp.site.security import add_security_headers, trust_proxies
     from webapp.site.templating import register_template_helpers
     from webapp.views import register_views
 
@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     serving = started_to_serve() if serving is None else serving
     require_secret(app.config, serving=serving)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)

@@ -1,5 +1,7 @@
-"""The `flask movrec ...` commands: import the catalogue, queue Douban fetches by hand."""
+"""The `flask movrec ...` commands: import the catalogue, queue Douban fetches by hand, grant admin rights."""
 from __future__ import annotations
+
+import getpass
 
 import click
 from flask import current_app
@@ -12,6 +14,7 @@ from webapp.douban.names import BACKFILL_QUEUE, INTERACTIVE_QUEUE
 from webapp.extensions import db
 from webapp.models import Movie
 from webapp.services.catalog import import_catalog
+from webapp.services.roles import UnknownAccount, admin_grants, grant_admin, revoke_admin
 
 movrec_cli = AppGroup("movrec", help="movrec maintenance commands.")
 
@@ -51,3 +54,39 @@ def scrape(movie_ids: tuple[int, ...], mode: str, limit: int | None) -> None:
     click.echo(f"queued {len(sent)} of {len(ids)} movies on {queue}")
     if error is not None:
         raise click.ClickException(f"broker unavailable: {error}")
+
+
+@movrec_cli.group("admin")
+def admin_cli() -> None:
+    """Admin rights (the /admin/ pages), stored per account."""
+
+
+@admin_cli.command("grant")
+@click.argument("name")
+@click.option("--by", "granted_by", default=None, help="Who grants it, as recorded (default: your login name).")
+def admin_grant(name: str, granted_by: str | None) -> None:
+    """Make the account NAME an admin."""
+    try:
+        grant, new = grant_admin(name, granted_by or getpass.getuser())
+    except UnknownAccount:
+        raise click.ClickException(f"no account named {name!r}") from None
+    state = "granted" if new else "already an admin since"
+    click.echo(f"{grant.user.username}: {state} {grant.granted_at:%Y-%m-%d %H:%M} UTC by {grant.granted_by}")
+
+
+@admin_cli.command("revoke")
+@click.argument("name")
+def admin_revoke(name: str) -> None:
+    """Take admin rights from the account NAME."""
+    try:
+        removed = revoke_admin(name)
+    except UnknownAccount:
+        raise click.ClickException(f"no account named {name!r}") from None
+    click.echo(f"{name}: admin rights revoked" if removed else f"{name}: was not an admin")
+
+
+@admin_cli.command("list")
+def admin_list() -> None:
+    """The admins, who granted each and when."""
+    for grant in admin_grants():
+        click.echo(f"{grant.user.username}\t{grant.granted_at:%Y-%m-%d %H:%M} UTC\t{grant.granted_by}")

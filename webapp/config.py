@@ -12,7 +12,10 @@
 | `REDIS_URL` | unset: the Celery broker is Kombu's SQLAlchemy transport on `<instance>/celery-broker.sqlite` |
 | `SESSION_COOKIE_SECURE` | `0` (set `1` behind HTTPS) |
 | `VISITOR_PAGE_CACHE_SIZE`, `VISITOR_PAGE_CACHE_SECONDS` | `4096`, `60`: pages kept per process for visitors not signed in, and for how long at most (`0` entries: no cache) |
-| `ADMIN_USERNAMES` | empty: comma-separated accounts that may see `/admin/` |
+| `LOGIN_LIMIT_PER_IP`, `LOGIN_LIMIT_PER_ACCOUNT` | `20 per 10 minutes`, `5 per 10 minutes`: failed sign-ins |
+| `REGISTER_LIMIT_PER_IP` | `10 per hour`: registration form submissions per address |
+| `RATELIMIT_STORAGE_URI` | `REDIS_URL`, else `movrec-sqlite:///<instance>/ratelimits.sqlite`: where those limits count |
+| `TRUSTED_PROXY_COUNT` | `0`: reverse proxies in front of the site whose `X-Forwarded-For`/`-Proto` are believed |
 | `CELERY_BROKER_URL` | unset: `REDIS_URL`, else the SQLite broker above |
 | `CELERY_VISIBILITY_TIMEOUT` | `3600`: seconds before Redis redelivers a task whose worker died |
 
@@ -73,12 +76,20 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
             "task_ignore_result": True,
             "broker_connection_retry_on_startup": True,
         },
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Shared by every web process and kept across restarts: Redis, else a SQLite file (webapp.site.limit_store).
+        "RATELIMIT_STORAGE_URI": (env.get("RATELIMIT_STORAGE_URI") or redis_url
+                                  or f"movrec-sqlite:///{instance / 'ratelimits.sqlite'}"),
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1} if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": False,
-        "RATELIMIT_SWALLOW_ERRORS": True,  # a broken limiter store must not stop people signing in
+        # The policy while the store is unreachable: each process counts in its own memory (the limits hold per
+        # process), logged once per process and reported by /healthz; never unlimited, never locked out.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_STRATEGY": "moving-window",  # no burst allowance at window boundaries
         "LOGIN_LIMIT_PER_IP": env.get("LOGIN_LIMIT_PER_IP") or "20 per 10 minutes",
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 10 minutes",
+        "REGISTER_LIMIT_PER_IP": env.get("REGISTER_LIMIT_PER_IP") or "10 per hour",
+        "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT") or 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _truthy(env.get("SESSION_COOKIE_SECURE")),
@@ -92,7 +103,6 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
         "VISITOR_PAGE_CACHE_SIZE": int(env.get("VISITOR_PAGE_CACHE_SIZE") or 4096),
         "VISITOR_PAGE_CACHE_SECONDS": float(env.get("VISITOR_PAGE_CACHE_SECONDS") or 60),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms are small; refuse large bodies early (413)
-        "ADMIN_USERNAMES": {n.strip() for n in (env.get("ADMIN_USERNAMES") or "").split(",") if n.strip()},
         "CELERY_VISIBILITY_TIMEOUT": float(env.get("CELERY_VISIBILITY_TIMEOUT") or 3600),
         "DOUBAN": settings_from_environment(DoubanSettings, "DOUBAN_", env),
     }

@@ -9,9 +9,10 @@ from flask_login import UserMixin
 from sqlalchemy import (CheckConstraint, ColumnElement, DateTime, Enum, Float, ForeignKey, Integer, SmallInteger,
                         String, Text, UniqueConstraint, and_, or_)
 from sqlalchemy.ext.hybrid import hybrid_method
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from webapp.extensions import db
+from webapp.services.folding import search_key, username_key
 
 # A fetch claimed (queued) longer ago than this is taken as lost (worker gone, message dropped): it is due again.
 REQUEUE_AFTER = timedelta(minutes=30)
@@ -48,9 +49,17 @@ class Movie(db.Model):
     genres: Mapped[str] = mapped_column(String(300), default="")
     rating_mean: Mapped[float | None] = mapped_column(Float)
     rating_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Both titles folded by `search_key`, kept in step with them: what title search matches against.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     # Loaded in the same query as the movie: a card needs both.
     info: Mapped[MovieInfo | None] = relationship(back_populates="movie", lazy="joined", uselist=False)
+
+    @validates("title", "raw_title")
+    def _refold_search_text(self, field: str, value: str) -> str:
+        other = self.raw_title if field == "title" else self.title
+        self.search_text = search_key(f"{value}\n{other or ''}")
+        return value
 
     @property
     def genre_list(self) -> list[str]:
@@ -134,8 +143,17 @@ class MovieInfo(db.Model):
         return self.status != InfoStatus.PENDING and not self.attempt_due(now)
 
 
+class Role(StrEnum):
+    """What a stored grant allows (the values of ``user_roles.role``)."""
+
+    ADMIN = "admin"  # the /admin/ pages
+
+
 class User(UserMixin, db.Model):
-    """A site account with the three demographic fields the model knows."""
+    """A site account with the three demographic fields the model knows.
+
+    `username_key` (`username_key()` of the name) is unique, so two spellings of one name are one account.
+    `session_version` moves on at sign-out: sessions signed before it no longer sign anyone in."""
 
     __tablename__ = "users"
     __table_args__ = (
@@ -145,11 +163,47 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
+    username_key: Mapped[str] = mapped_column(String(160), unique=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     password_hash: Mapped[str] = mapped_column(String(255))
     gender: Mapped[str] = mapped_column(String(1))
     age: Mapped[int] = mapped_column(SmallInteger)
     occupation: Mapped[int] = mapped_column(SmallInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    roles: Mapped[list[UserRole]] = relationship(back_populates="user", foreign_keys="UserRole.user_id",
+                                                 cascade="all, delete-orphan", passive_deletes=True)
+
+    @validates("username")
+    def _rekey(self, _field: str, name: str) -> str:
+        self.username_key = username_key(name)
+        return name
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: the account and its session version (`<id>-<version>`)."""
+        return f"{self.id}-{self.session_version}"
+
+    @property
+    def is_admin(self) -> bool:
+        """True when an admin grant is stored for the account."""
+        return any(grant.role == Role.ADMIN for grant in self.roles)
+
+
+class UserRole(db.Model):
+    """A role granted to an account by the `flask movrec admin grant` command: by whom (the command's
+    `--by`, else the operating-system user who ran it) and when."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (CheckConstraint("role IN ({})".format(", ".join(f"'{r.value}'" for r in Role)), name="role"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, create_constraint=False, length=16,
+             values_callable=lambda roles: [r.value for r in roles]), primary_key=True)
+    granted_by: Mapped[str] = mapped_column(String(100))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
 
 
 class Rating(db.Model):

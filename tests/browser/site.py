@@ -47,10 +47,11 @@ def site_environment(workdir: Path, database_url: str, artifacts: Path, data_dir
                      **extra: str) -> dict[str, str]:
     """The production environment of a throwaway site: nothing from the developer's shell leaks in.
 
-    REDIS_URL stays unset (the rate limiter keeps its counts in memory), and the Celery broker is a
+    REDIS_URL stays unset (the sign-in limits count in a SQLite file in `workdir`), and the Celery broker is a
     SQLite file in `workdir`, so a page that asks for Douban info never touches a shared Redis or ./instance.
+    `extra` adds settings or replaces these.
     """
-    return clean_environment(
+    defaults = dict(
         DATABASE_URL=database_url,
         MOVREC_ARTIFACTS=str(artifacts),
         MOVREC_DATA_DIR=str(data_dir),
@@ -62,8 +63,8 @@ def site_environment(workdir: Path, database_url: str, artifacts: Path, data_dir
         PORT=str(port),
         WEB_CONCURRENCY="2",
         LOG_LEVEL="warning",
-        **extra,
     )
+    return clean_environment(**{**defaults, **extra})
 
 
 def prepare_database(env: dict[str, str], workdir: Path) -> None:

@@ -36,3 +36,27 @@ def test_restart_without_the_dataset_once_model_and_catalogue_exist(tmp_path, ti
     again = prepare(env)  # no MOVREC_DATA_DIR, and no internet
     assert "==> MovieLens 1M" not in again and "dataset:" not in again
     assert "reusing the trained model" in again and "catalogue already imported" in again
+
+
+def test_corrupt_artifacts_are_retrained_although_metrics_json_is_there(tmp_path, tiny_dataset_dir,
+                                                                         tiny_artifacts_dir):
+    import shutil
+
+    from movrec.artifacts import Artifacts
+
+    artifacts = shutil.copytree(tiny_artifacts_dir, tmp_path / "artifacts")
+    vectors = artifacts / "vectors.npz"
+    data = vectors.read_bytes()
+    vectors.write_bytes(data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0xFF]) + data[len(data) // 2 + 1:])
+    env = clean_environment(
+        PATH=f"{Path(sys.executable).parent}:{clean_environment()['PATH']}",
+        MOVREC_ARTIFACTS=str(artifacts),
+        MOVREC_DATA_DIR=str(tiny_dataset_dir),
+        MOVREC_TRAIN_ARGS="--epochs 1",
+        INSTANCE_DIR=str(tmp_path / "instance"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'movrec.sqlite'}",
+    )
+    output = prepare(env)
+    assert "reusing the trained model" not in output and "training once" in output
+    assert f"no usable trained model: movrec.artifacts.ArtifactsError: {vectors}: unreadable" in output
+    Artifacts.load(artifacts)  # readable again

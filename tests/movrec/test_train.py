@@ -25,7 +25,7 @@ def test_split_is_seeded_and_disjoint():
 
 def test_artifacts_are_complete(tiny_artifacts_dir):
     for name in ("user_tower.keras", "movie_tower.keras", "vectors.npz", "ratings.npz", "also_liked.npz",
-                 "user_tower.npz", "heldout.npz", "encoders.json", "metrics.json", "loss_curve.png"):
+                 "similar.npz", "user_tower.npz", "heldout.npz", "encoders.json", "metrics.json", "loss_curve.png"):
         assert (tiny_artifacts_dir / name).is_file(), name
     metrics = json.loads((tiny_artifacts_dir / "metrics.json").read_text())
     for key in ("test_rmse", "test_mae", "test_recall_at_10", "train_seconds", "epochs", "test_size", "seed",
@@ -67,11 +67,11 @@ def test_exported_vectors_reproduce_the_towers(tiny_artifacts_dir, tiny_dataset_
     query, rating = movie_tower.predict(features.movie_inputs(), verbose=0)
     np.testing.assert_allclose(query, a.movie_vectors, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(rating, a.movie_rating_vectors, rtol=1e-4, atol=1e-4)
-    # a trained user's vectors are the numpy tower's output for their id, demographics and training ratings
+    # a trained user's vectors are the numpy tower's output for their demographics and training ratings
     row = 4
     start, end = a.rated_indptr[row], a.rated_indptr[row + 1]
     users = features.users
-    mine = a.user_encoder.encode(row, users["gender"][row], users["age"][row], users["occupation"][row],
+    mine = a.user_encoder.encode(users["gender"][row], users["age"][row], users["occupation"][row],
                                  a.rated_movie_rows[start:end], a.rated_stars[start:end])
     np.testing.assert_allclose(mine[0], a.user_vectors[row], rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(mine[1], a.user_rating_vectors[row], rtol=1e-4, atol=1e-4)

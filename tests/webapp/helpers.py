@@ -19,7 +19,6 @@ def web_config(database_url: str, workdir: Path, artifacts: Path, data_dir: Path
         "POSTER_DIR": str(workdir / "posters"),
         "CELERY": {"broker_url": f"sqla+sqlite:///{workdir / 'broker.sqlite'}", "task_ignore_result": True},
         "RATELIMIT_STORAGE_URI": "memory://",
-        "ADMIN_USERNAMES": {"admin"},
     }
     config.update(overrides)
     return config
@@ -54,3 +53,10 @@ def rate(client, movie_id: int, stars, **extra):
     data = {"csrf_token": csrf_token(client, f"/movies/{movie_id}"), "stars": str(stars)}
     data.update(extra)
     return client.post(f"/movies/{movie_id}/rate", data=data)
+
+
+def grant_admin(app, username: str, by: str = "owner"):
+    """Run `flask movrec admin grant` for `username`; returns the CLI result."""
+    result = app.test_cli_runner().invoke(args=["movrec", "admin", "grant", username, "--by", by])
+    assert result.exit_code == 0, result.output
+    return result

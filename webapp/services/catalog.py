@@ -7,6 +7,7 @@ from sqlalchemy import Select, or_, select
 
 from webapp.extensions import db
 from webapp.models import Movie, MovieInfo
+from webapp.services.folding import search_key
 
 # Bayesian average: a movie's mean pulled towards a typical mean by this many imaginary ratings,
 # so a 5.0 from two people does not outrank a 4.5 from two thousand.
@@ -57,7 +58,8 @@ def liked_score():
 
 
 def browse_query(genre: str | None, year: int | None, text: str | None) -> Select:
-    """Movies matching all given filters (genre name, year, English or cached Chinese title), best-liked first."""
+    """Movies matching all given filters (genre name, year, English or cached Chinese title), best-liked first.
+    English titles match whatever the case and accents ("MISÉRABLES" finds "Misérables"), on every database."""
     query = select(Movie)
     if genre:
         query = query.where(("|" + Movie.genres + "|").contains(f"|{genre}|", autoescape=True))
@@ -65,8 +67,7 @@ def browse_query(genre: str | None, year: int | None, text: str | None) -> Selec
         query = query.where(Movie.year == year)
     if text:
         zh_match = select(MovieInfo.movie_id).where(MovieInfo.title_zh.icontains(text, autoescape=True))
-        query = query.where(or_(Movie.title.icontains(text, autoescape=True),
-                                Movie.raw_title.icontains(text, autoescape=True),
+        query = query.where(or_(Movie.search_text.contains(search_key(text), autoescape=True),
                                 Movie.id.in_(zh_match)))
     return query.order_by(liked_score().desc().nulls_last(), Movie.id)
 

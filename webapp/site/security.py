@@ -1,7 +1,8 @@
-"""Response security headers and safe redirect targets."""
+"""Response security headers, safe redirect targets, and the reverse proxies whose headers are believed."""
 from urllib.parse import urlsplit
 
-from flask import Response, request
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -36,3 +37,12 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXY_COUNT` reverse proxies, take the client's address and scheme from the last that
+    many `X-Forwarded-For`/`-Proto` entries (Werkzeug's ProxyFix), so limits count visitors, not the proxy.
+    With 0 (the default) those headers are ignored: anyone could write them."""
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)

@@ -1,17 +1,26 @@
 """The site's pages: one blueprint per area with its forms (catalog, accounts, picks, api, admin), the error
-pages, and the `<id:...>` URL converter, which accepts the ids a database integer column can hold (anything
-else is a 404)."""
+pages, and the `<id:...>` URL converter, which accepts ids written the one way `webapp.site.ids` allows
+(anything else is a 404)."""
 from flask import Flask
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, ValidationError
 
-MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; SQLite would overflow only past 2**63 - 1
+from webapp.site.ids import ID_PATTERN, parse_id
 
 
-class IdConverter(IntegerConverter):
-    """A positive integer id no larger than `MAX_ID`."""
+class IdConverter(BaseConverter):
+    """An id as `parse_id` reads it: "/movies/01" and "/movies/٣" match no page."""
 
-    def __init__(self, url_map, **kwargs):
-        super().__init__(url_map, min=0, max=MAX_ID, **kwargs)
+    regex = ID_PATTERN
+    part_isolating = True
+
+    def to_python(self, value: str) -> int:
+        parsed = parse_id(value)
+        if parsed is None:
+            raise ValidationError()
+        return parsed
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
 
 
 def register_views(app: Flask) -> None:

@@ -1,22 +1,24 @@
 """Accounts: register, onboarding, sign in/out, language choice, and their forms."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
-from wtforms import PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Regexp
+from wtforms import Field, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from webapp.extensions import db, limiter, login_manager
 from webapp.models import User
 from webapp.services.cards import ask_for_missing_info, load_movies
+from webapp.services.folding import display_username, username_key, username_problem
 from webapp.services.ratings import save_ratings
 from webapp.services.recommender import get_recommender
 from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, LANGUAGE_COOKIE, OCCUPATION_LABELS
+from webapp.site.ids import parse_id
 from webapp.site.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -30,12 +32,20 @@ def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
+def _usable_username(_form, field: Field) -> None:
+    """A name of letters (one script), digits and "._-": nothing that can pass for another account's name."""
+    problem = username_problem(field.data)
+    if problem == "characters":
+        raise ValidationError(_("Use letters, digits, '.', '-' or '_' only."))
+    if problem == "scripts":
+        raise ValidationError(_("Use letters of one alphabet only."))
+
+
 class RegisterForm(FlaskForm):
     """A new account: credentials and the three demographic fields the model knows."""
 
-    username = StringField(_l("Username"), validators=[
-        DataRequired(), Length(min=3, max=40),
-        Regexp(r"^[\w.-]+$", message=_l("Use letters, digits, '.', '-' or '_' only."))])
+    username = StringField(_l("Username"), filters=[lambda name: display_username(name) if name else name],
+                           validators=[DataRequired(), Length(min=3, max=40), _usable_username])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
     confirm = PasswordField(_l("Repeat password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
@@ -59,13 +69,22 @@ class ConfirmForm(FlaskForm):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the account for the id in the session."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the account of the session's `<id>-<version>` (`User.get_id`), while that is the
+    account's session version; a session from before a sign-out signs nobody in."""
+    user_id, _, version = session_id.partition("-")
+    user = db.session.get(User, parse_id(user_id) or 0)
+    return user if user is not None and str(user.session_version) == version else None
+
+
+def _sign_in(user: User) -> None:
+    """Sign `user` in with a fresh CSRF token (the one of the signed-out visitor is not carried over)."""
+    session.pop("csrf_token", None)
+    login_user(user)
 
 
 def _account_key() -> str:
-    return "account:" + request.form.get("username", "").strip().lower()
+    return "account:" + username_key(request.form.get("username", ""))
 
 
 def _failed(response) -> bool:
@@ -74,22 +93,23 @@ def _failed(response) -> bool:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_IP"], methods=["POST"])
 def register():
-    """Create an account, sign it in, and continue to onboarding."""
+    """Create an account, sign it in, and continue to onboarding; submissions are rate limited per IP."""
     form = RegisterForm()
     if form.validate_on_submit():
-        username = form.username.data.strip()
-        taken = db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower()))
+        username = form.username.data
+        taken = db.session.scalar(select(User.id).where(User.username_key == username_key(username)))
         if taken is None:
             user = User(username=username, password_hash=generate_password_hash(form.password.data),
                         gender=form.gender.data, age=form.age.data, occupation=form.occupation.data)
             db.session.add(user)
             try:
                 db.session.commit()
-            except IntegrityError:  # lost a race for the same name
+            except IntegrityError:  # lost a race for the same name: the unique key decided
                 db.session.rollback()
             else:
-                login_user(user)
+                _sign_in(user)
                 return redirect(url_for("accounts.welcome"))
         form.username.errors.append(_("This username is taken."))
     return render_template("accounts/register.html", form=form)
@@ -103,10 +123,10 @@ def login():
     """Sign in; failed attempts are rate limited per IP address and per account."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(func.lower(User.username) == form.username.data.strip().lower()))
+        user = db.session.scalar(select(User).where(User.username_key == username_key(form.username.data)))
         password_ok = check_password_hash(user.password_hash if user else _UNKNOWN_USER_HASH, form.password.data)
         if user is not None and password_ok:
-            login_user(user)
+            _sign_in(user)
             return redirect(safe_next(url_for("catalog.home")))
         form.password.errors.append(_("Wrong username or password."))
     return render_template("accounts/login.html", form=form, next=safe_next(""))
@@ -119,7 +139,12 @@ def logout():
     if not current_user.is_authenticated:
         return redirect(url_for("catalog.home"))
     if form.validate_on_submit():
+        # Every session of the account, copies of the cookie included, ends here (one statement: no lost update).
+        db.session.execute(update(User).where(User.id == current_user.id)
+                           .values(session_version=User.session_version + 1))
+        db.session.commit()
         logout_user()
+        session.pop("csrf_token", None)
         flash(_("You are signed out."), "info")
         return redirect(url_for("catalog.home"))
     return render_template("accounts/logout.html", form=form)

@@ -6,6 +6,7 @@ from movrec.recommender import UnknownMovie, UnknownUser
 
 from webapp.services.cards import Card, build_card_lists, load_movies
 from webapp.services.recommender import get_recommender
+from webapp.site.ids import parse_id
 from webapp.site.templating import poster_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -15,10 +16,10 @@ MAX_CARD_IDS = 100
 
 
 def _k() -> int:
-    raw = request.args.get("k", str(DEFAULT_K))
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_K:
+    k = parse_id(request.args.get("k", str(DEFAULT_K)), maximum=MAX_K)
+    if k is None:
         abort(400, f"k must be a whole number from 1 to {MAX_K}")
-    return int(raw)
+    return k
 
 
 def _card_json(card: Card) -> dict:
@@ -68,8 +69,8 @@ def user_picks(user_id: int):
 @bp.route("/movies/cards")
 def cards():
     """Current card data (poster, Chinese title) for `ids=1,2,3`; the page script polls this."""
-    raw = [part for part in request.args.get("ids", "").split(",") if part]
-    if not raw or len(raw) > MAX_CARD_IDS or not all(part.isascii() and part.isdigit() for part in raw):
+    ids = [parse_id(part) for part in request.args.get("ids", "").split(",") if part]
+    if not ids or len(ids) > MAX_CARD_IDS or None in ids:
         abort(400, f"ids must be 1 to {MAX_CARD_IDS} comma-separated movie ids")
-    movies = load_movies(int(part) for part in raw)
-    return jsonify([_card_json(Card(movies[i])) for i in dict.fromkeys(int(p) for p in raw) if i in movies])
+    movies = load_movies(ids)
+    return jsonify([_card_json(Card(movies[i])) for i in dict.fromkeys(ids) if i in movies])

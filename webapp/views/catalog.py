@@ -1,19 +1,18 @@
 """The catalogue: home, browsing and search, movie pages, posters, the model page, health check."""
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 from flask_login import current_user
-from movrec.artifacts import LOSS_CURVE, ArtifactsError
+from movrec.artifacts import LOSS_CURVE
 from movrec.dataset import GENRES
 from movrec.recommender import UnknownMovie
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.extensions import db
 from webapp.models import MovieInfo
-from webapp.services import page_cache
+from webapp.services import health, page_cache
 from webapp.services.cards import ask_for_missing_info, build_card_lists, info_version, info_version_of, load_movies
 from webapp.services.catalog import browse_query, home_rows, years
 from webapp.services.ratings import picks_for_current_user, stars_given
 from webapp.services.recommender import artifacts_dir, get_recommender
+from webapp.site.ids import parse_id
 from webapp.views.picks import RatingForm
 
 bp = Blueprint("catalog", __name__)
@@ -49,10 +48,10 @@ def home():
 def browse():
     """Movies by genre, year and title (English, or Chinese once cached), paginated."""
     genre = request.args.get("genre") or None
-    year = request.args.get("year", type=int)
-    year = year if year is not None and 1800 <= year <= 2100 else None
+    year = parse_id(request.args.get("year"), maximum=2100)
+    year = year if year is not None and year >= 1800 else None
     query_text = (request.args.get("q") or "").strip()[:100] or None
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = parse_id(request.args.get("page"), maximum=MAX_PAGE) or 1
     pagination = db.paginate(browse_query(genre, year, query_text), page=page,
                              per_page=current_app.config["MOVIES_PER_PAGE"], error_out=False)
     ask_for_missing_info(pagination.items)
@@ -113,14 +112,13 @@ def loss_curve():
 
 @bp.route("/healthz")
 def healthz():
-    """Readiness: 200 `{"status": "ok"}` when the database answers and the model's artifacts are loaded,
-    else 503 saying which is missing."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        return {"status": "error", "database": "unreachable"}, 503
-    try:
-        get_recommender()
-    except ArtifactsError:
-        return {"status": "error", "artifacts": "missing"}, 503
-    return {"status": "ok"}
+    """Readiness: 200 `{"status": "ok"}` when everything answers; 200 `{"status": "degraded", "degraded":
+    {part: why}}` when only an optional part (broker, limiter store) does not; 503 `{"status": "error",
+    "errors": {part: why}, ...}` when an essential one (database, migrations, artifacts) does not."""
+    errors, degraded = health.essential_problems(), health.degraded_parts()
+    body = {"status": "error" if errors else "degraded" if degraded else "ok"}
+    if errors:
+        body["errors"] = errors
+    if degraded:
+        body["degraded"] = degraded
+    return body, 503 if errors else 200

@@ -43,11 +43,14 @@ def my_ratings():
 
 
 @bp.route("/movies/<id:movie_id>/rate", methods=["POST"])
-@login_required
 def rate(movie_id: int):
-    """Save (1-5 `stars`) or remove (`delete`) the user's rating; anything else is a 400."""
+    """Save (1-5 `stars`) or remove (`delete`) the user's rating; anything else is a 400. Signed out, it is the
+    sign-in page, which then returns to the movie (this URL answers POST only)."""
     if db.session.get(Movie, movie_id) is None:
         abort(404)
+    if not current_user.is_authenticated:
+        flash(_("Please sign in to rate movies."), "info")
+        return redirect(url_for("accounts.login", next=url_for("catalog.movie", movie_id=movie_id)))
     form = RatingForm()
     if form.delete.data:
         remove_rating(current_user.id, movie_id)

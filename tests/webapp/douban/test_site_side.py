@@ -14,6 +14,7 @@ from webapp.douban import enqueue
 from webapp.extensions import db
 from webapp.models import MovieInfo, User
 from webapp.douban.gate import gate_for
+from webapp.services.roles import grant_admin
 from worker import cache
 
 PAGES = ["/movies", "/movies?page=2", "/movies?genre=Drama", "/movies?q=Test"]
@@ -67,12 +68,12 @@ def test_pages_render_as_fast_with_douban_stalled_and_with_redis_unreachable(fak
 
 @pytest.fixture
 def admin_app(fake, tmp_path, redis_url, pg_url):
-    app = app_from_env(worker_env(pg_url, fake, tmp_path, redis_url, ADMIN_USERNAMES="boss", DOUBAN_MIN_INTERVAL="6"),
-                       tmp_path)
+    app = app_from_env(worker_env(pg_url, fake, tmp_path, redis_url, DOUBAN_MIN_INTERVAL="6"), tmp_path)
     with app.app_context():
         db.session.add_all([User(username=name, password_hash="x", gender="F", age=25, occupation=1)
                             for name in ("boss", "alice")])
         db.session.commit()
+        grant_admin("boss", "test")
     yield app
     with app.app_context():
         db.session.remove()
@@ -83,14 +84,14 @@ def client_as(app, username: str | None):
     client = app.test_client()
     if username:
         with app.app_context():
-            user_id = db.session.scalar(select(User.id).where(User.username == username))
+            session_id = db.session.scalar(select(User).where(User.username == username)).get_id()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = session_id
             session["_fresh"] = True
     return client
 
 
-def test_admin_page_is_only_for_configured_admins(admin_app):
+def test_admin_page_is_only_for_granted_admins(admin_app):
     assert client_as(admin_app, None).get("/admin/scraping").status_code == 404
     assert client_as(admin_app, "alice").get("/admin/scraping").status_code == 404
     assert client_as(admin_app, "boss").get("/admin/scraping").status_code == 200
@@ -118,11 +119,12 @@ def test_admin_page_shows_counts_rate_circuit_and_errors(admin_app):
 
 
 def test_admin_page_survives_an_unreachable_gate(fake, tmp_path, pg_url, redis_url):
-    app = app_from_env(worker_env(pg_url, fake, tmp_path, "redis://127.0.0.1:1/0", ADMIN_USERNAMES="boss",
-                                  DOUBAN_MIN_INTERVAL="6"), tmp_path)
+    app = app_from_env(worker_env(pg_url, fake, tmp_path, "redis://127.0.0.1:1/0", DOUBAN_MIN_INTERVAL="6"),
+                       tmp_path)
     with app.app_context():
         db.session.add(User(username="boss", password_hash="x", gender="M", age=25, occupation=1))
         db.session.commit()
+        grant_admin("boss", "test")
     response = client_as(app, "boss").get("/admin/scraping")
     assert response.status_code == 200 and 'id="scraping-gate-unavailable"' in response.get_data(as_text=True)
     with app.app_context():

@@ -107,9 +107,10 @@ def test_session_cookie_is_httponly_and_samesite(client):
     assert cookie.http_only and cookie.same_site == "Lax"
 
 
-@pytest.mark.parametrize("storage", ["memory", "redis"])
-def test_failed_sign_ins_are_limited_per_account_and_per_ip(make_app, storage, request):
-    storage_uri = "memory://" if storage == "memory" else request.getfixturevalue("redis_url")
+@pytest.mark.parametrize("storage", ["memory", "sqlite", "redis"])
+def test_failed_sign_ins_are_limited_per_account_and_per_ip(make_app, storage, request, tmp_path):
+    storage_uri = {"memory": "memory://", "sqlite": f"movrec-sqlite:///{tmp_path / 'limits.sqlite'}"}.get(storage) \
+        or request.getfixturevalue("redis_url")
     app = make_app(LOGIN_LIMIT_PER_ACCOUNT="3 per minute", LOGIN_LIMIT_PER_IP="5 per minute",
                    RATELIMIT_STORAGE_URI=storage_uri)
     client = app.test_client()

@@ -140,26 +140,6 @@ def test_model_page_shows_metrics_and_loss_curve(client, recommender):
     assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
 
 
-def test_healthz(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
-
-
-def test_healthz_reports_an_unreachable_database(tmp_path, tiny_artifacts_dir, tiny_dataset_dir):
-    from webapp import create_app
-
-    database = f"sqlite:///{tmp_path / 'missing' / 'no.sqlite'}"  # its folder does not exist
-    app = create_app(web_config(database, tmp_path, tiny_artifacts_dir, tiny_dataset_dir))
-    response = app.test_client().get("/healthz")
-    assert response.status_code == 503 and response.get_json()["status"] == "error"
-
-
-def test_healthz_reports_missing_artifacts(app, tmp_path):
-    app.config["MOVREC_ARTIFACTS"] = str(tmp_path / "never-trained")
-    response = app.test_client().get("/healthz")
-    assert response.status_code == 503 and response.get_json() == {"status": "error", "artifacts": "missing"}
-
-
 def test_every_page_sends_security_headers(client):
     response = client.get("/movies/2")
     csp = response.headers["Content-Security-Policy"]
