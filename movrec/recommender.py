@@ -100,17 +100,13 @@ class Recommender:
         """Movies like this one: their query vectors point the same way and the same people rated them
         (movrec.co_ratings.similar_scores); movies with too few ratings are left out."""
         row = self.movie_row(movie_id)
-        rows, scores = self.artifacts.similar_rows[row], self.artifacts.similar_scores[row]
-        keep = (rows >= 0) & ~np.isin(rows, self._rare)
-        return [(int(self.movie_ids[r]), float(s)) for r, s in zip(rows[keep][:k], scores[keep][:k])]
+        return self._listed(self.artifacts.similar_rows[row], self.artifacts.similar_scores[row], k, self._rare)
 
     def also_liked(self, movie_id: int, k: int = 10) -> Picks:
         """"People who liked this also liked": the movies most often liked by the same people, weighed
         against movies everybody likes (see movrec.co_ratings)."""
         row = self.movie_row(movie_id)
-        rows, scores = self.artifacts.also_liked_rows[row], self.artifacts.also_liked_scores[row]
-        keep = rows >= 0
-        return [(int(self.movie_ids[r]), float(s)) for r, s in zip(rows[keep][:k], scores[keep][:k])]
+        return self._listed(self.artifacts.also_liked_rows[row], self.artifacts.also_liked_scores[row], k)
 
     def for_new_user(self, gender: str, age: int, occupation: int, ratings: dict[int, float] | None = None,
                      k: int = 10) -> Picks:
@@ -169,6 +165,11 @@ class Recommender:
         if parts[best] <= 0 or parts[best] < BECAUSE_SHARE * positive or list(known.values())[best] < LIKED_STARS:
             return None
         return int(list(known)[best])
+
+    def _listed(self, rows: np.ndarray, scores: np.ndarray, k: int, exclude_rows: np.ndarray = ()) -> Picks:
+        """The first `k` of a precomputed list (rows best first, -1 padded), without `exclude_rows`."""
+        keep = (rows >= 0) & ~np.isin(rows, exclude_rows)
+        return [(int(self.movie_ids[r]), float(s)) for r, s in zip(rows[keep][:k], scores[keep][:k])]
 
     def _top(self, scores: np.ndarray, k: int, exclude_rows: np.ndarray) -> Picks:
         scores = scores.astype(np.float64, copy=True)

@@ -245,9 +245,9 @@ def _export(features: Features, vectors: dict, encoder: UserEncoder | None, enco
                             features.stars[train_rows])
     order = np.lexsort((movies, users))
     counts = np.bincount(users, minlength=len(features.user_ids))
-    liked, _ = user_movie_matrices(features, train_rows[stars >= evaluate.LIKED_STARS])
+    rated, rated_stars = user_movie_matrices(features, train_rows)
+    liked = (rated_stars >= evaluate.LIKED_STARS).astype(np.float32)
     also_liked, also_liked_scores = co_ratings.top_neighbours(co_ratings.co_scores(liked))
-    rated, _ = user_movie_matrices(features, train_rows)
     similar, similar_scores = co_ratings.top_neighbours(co_ratings.similar_scores(rated, vectors["movie"]))
     ages = np.array(encoders.ages)[features.users["age"]]
     heldout = None
