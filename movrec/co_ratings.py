@@ -2,8 +2,12 @@
 
 For movies i and j, `co[i, j]` counts the people who rated both (for "also liked": rated both 4+). The
 score divides it by `count[i] ** (1 - alpha) * count[j] ** alpha + shrink`: alpha = 0.5 is the cosine of
-the two sets of people; a larger alpha weighs down movies everybody rates, so one blockbuster does not
-fill every list, and the shrink term keeps a handful of shared people from making a strong link.
+the two sets of people; a larger alpha weighs down movies everybody rates, and the shrink term keeps a
+handful of shared people from making a strong link.
+
+A blockbuster is liked by the fans of almost every movie, so on scores alone it would fill most lists.
+`spread_out` caps how many of the shown lists one movie may appear in: the strongest links are granted
+first, and a movie at its cap gives up the lists where it links least, to the next movies in them.
 """
 
 from __future__ import annotations
@@ -13,14 +17,16 @@ import numpy as np
 # Chosen on a validation slice of the training ratings (docs/benchmarks.md, "Tuning"): the best
 # item-to-item precision among the settings that keep every movie out of more than 10 % of the lists
 # of the 500 most-rated movies.
-ALPHA = 0.65
-SHRINK = 50.0
-MIN_FANS = 3  # a link needs at least this many shared people
-DEPTH = 50    # neighbours kept per movie in the artifacts
-# "Similar movies": the towers' cosine and the co-rating cosine, each standardised per movie, half and half.
+ALPHA = 0.5
+SHRINK = 100.0
+MIN_FANS = 3        # a link needs at least this many shared people
+DEPTH = 50          # neighbours kept per movie in the artifacts
+SHOWN = 10          # the length of the lists on a movie's page
+MAX_LISTS = 45      # no movie among the first SHOWN neighbours of more than this many movies (9 % of 500)
+# "Similar movies": the towers' cosine and the co-rating cosine, each standardised per movie, 0.3 and 0.7.
 SIMILAR_ALPHA = 0.5
-SIMILAR_SHRINK = 50.0
-SIMILAR_TOWER_WEIGHT = 0.5
+SIMILAR_SHRINK = 100.0
+SIMILAR_TOWER_WEIGHT = 0.3
 
 
 def co_scores(matrix: np.ndarray, alpha: float = ALPHA, shrink: float = SHRINK,
@@ -42,6 +48,25 @@ def similar_scores(rated: np.ndarray, movie_vectors: np.ndarray) -> np.ndarray:
         (1 - SIMILAR_TOWER_WEIGHT) * _standardised(co_scores(rated, SIMILAR_ALPHA, SIMILAR_SHRINK))
     np.fill_diagonal(blend, 0.0)
     return blend
+
+
+def spread_out(rows: np.ndarray, scores: np.ndarray, shown: int = SHOWN,
+               max_lists: int = MAX_LISTS) -> tuple[np.ndarray, np.ndarray]:
+    """Reorder precomputed lists (movies x depth, best first, -1 padded) so that no movie is among the first
+    `shown` of more than `max_lists` lists. Links are granted strongest first over all lists; a list's
+    granted movies come first, then the rest of it, each part in its own order."""
+    n_lists, depth = rows.shape
+    granted = np.zeros(rows.shape, bool)
+    filled, uses = np.zeros(n_lists, np.int64), np.zeros(n_lists, np.int64)
+    for flat in np.argsort(-scores, axis=None, kind="stable"):
+        row, rank = divmod(int(flat), depth)
+        movie = rows[row, rank]
+        if movie >= 0 and filled[row] < shown and uses[movie] < max_lists:
+            granted[row, rank] = True
+            filled[row] += 1
+            uses[movie] += 1
+    order = np.argsort(~granted, axis=1, kind="stable")
+    return np.take_along_axis(rows, order, axis=1), np.take_along_axis(scores, order, axis=1)
 
 
 def _standardised(scores: np.ndarray) -> np.ndarray:

@@ -247,8 +247,9 @@ def _export(features: Features, vectors: dict, encoder: UserEncoder | None, enco
     counts = np.bincount(users, minlength=len(features.user_ids))
     rated, rated_stars = user_movie_matrices(features, train_rows)
     liked = (rated_stars >= evaluate.LIKED_STARS).astype(np.float32)
-    also_liked, also_liked_scores = co_ratings.top_neighbours(co_ratings.co_scores(liked))
-    similar, similar_scores = co_ratings.top_neighbours(co_ratings.similar_scores(rated, vectors["movie"]))
+    also_liked, also_liked_scores = co_ratings.spread_out(*co_ratings.top_neighbours(co_ratings.co_scores(liked)))
+    similar, similar_scores = co_ratings.spread_out(
+        *co_ratings.top_neighbours(co_ratings.similar_scores(rated, vectors["movie"])))
     ages = np.array(encoders.ages)[features.users["age"]]
     heldout = None
     if len(test_rows):
