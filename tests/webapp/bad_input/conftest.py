@@ -10,15 +10,16 @@ from webapp.models import Rating, User
 REFUSED = "The request could not be understood."
 
 
+def stored_in(app) -> tuple[list[str], list[tuple[str, int, int]]]:
+    """The accounts' names and the `(username, movie_id, stars)` ratings in the app's database now."""
+    with app.app_context():
+        names = list(db.session.scalars(select(User.username).order_by(User.id)))
+        ratings = db.session.execute(select(User.username, Rating.movie_id, Rating.stars)
+                                     .join(User, User.id == Rating.user_id).order_by(Rating.movie_id)).all()
+        return names, [tuple(row) for row in ratings]
+
+
 @pytest.fixture
 def stored(app):
-    """`stored()`: the accounts' names and the `(username, movie_id, stars)` ratings in the database now."""
-
-    def read() -> tuple[list[str], list[tuple[str, int, int]]]:
-        with app.app_context():
-            names = list(db.session.scalars(select(User.username).order_by(User.id)))
-            ratings = db.session.execute(select(User.username, Rating.movie_id, Rating.stars)
-                                         .join(User, User.id == Rating.user_id).order_by(Rating.id)).all()
-            return names, [tuple(row) for row in ratings]
-
-    return read
+    """`stored()`: `stored_in` the test's app."""
+    return lambda: stored_in(app)
