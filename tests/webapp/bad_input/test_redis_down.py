@@ -3,8 +3,6 @@ still registers, onboards, rates and signs in and out; every rating is saved onc
 behind (the scraping queue waits for Redis), and /healthz says which parts are degraded."""
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import select
 
@@ -30,7 +28,6 @@ def redis_down_app(make_app):
 
 def test_a_member_uses_the_site_while_redis_is_down(redis_down_app):
     client = redis_down_app.test_client()
-    started = time.monotonic()
     assert register(client, "rosa", "rosa's password").headers["Location"] == "/welcome"
     assert client.get("/welcome").status_code == 200
     for url in ("/", "/movies/2", "/movies?genre=Drama", "/picks", "/api/movies/cards?ids=2,3"):
@@ -41,7 +38,6 @@ def test_a_member_uses_the_site_while_redis_is_down(redis_down_app):
     assert login(client, "rosa", "wrong").status_code == 200
     assert login(client, "rosa", "rosa's password").status_code == 302
     assert rate(client, 2, 2).status_code == 302
-    assert time.monotonic() - started < 20  # each unreachable part fails fast, then is not retried per request
     assert stored_in(redis_down_app) == (["rosa"], [("rosa", 2, 2), ("rosa", 3, 5)])
     with redis_down_app.app_context():
         assert db.session.scalars(select(MovieInfo.movie_id)).all()  # pages did ask for Douban info ...
