@@ -16,8 +16,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     """Build the site: the environment's configuration (`webapp.config`) overlaid with `config`, the trusted
     proxies' headers (`TRUSTED_PROXY_COUNT`), then, in order, the extensions (database and migrations, CSRF, Babel, the sign-in limiter, Flask-Login), the Celery app
     (`app.extensions["celery"]`), the visitor page cache, the views (blueprints, error pages, `<id:...>` URLs),
-    the response hooks and template helpers, the `flask movrec` commands, one BLAS thread, and, in a process
-    that serves requests, the model.
+    the request and response hooks and template helpers, the `flask movrec` commands, one BLAS thread, and, in
+    a process that serves requests, the model.
 
     `serving` says whether this process serves web requests: only then is `SECRET_KEY` required in production
     and the model loaded at start instead of on first use. The Celery worker passes False. Left out, it is
@@ -30,7 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     from webapp.services import page_cache
     from webapp.services.recommender import load_at_start
     from webapp.site.i18n import select_locale, vary_on_language
-    from webapp.site.security import add_security_headers, trust_proxies
+    from webapp.site.security import add_security_headers, refuse_nul_characters, trust_proxies
     from webapp.site.templating import register_template_helpers
     from webapp.views import register_views
 
@@ -55,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     page_cache.init_app(app)
 
     register_views(app)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     app.after_request(vary_on_language)
     register_template_helpers(app)

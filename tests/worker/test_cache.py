@@ -1,6 +1,7 @@
 """``movie_info`` bookkeeping (upserts, retry schedule) and the tasks' outcomes, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import timedelta
 
@@ -26,6 +27,17 @@ def test_failures_back_off_with_growing_delays(worker_app):
     cache.record_failure(2, "not_found", "no match", refresh_days=30)
     assert round((as_utc(info(2).next_attempt_at) - utcnow()) / timedelta(days=1)) == 2
     assert cache.retry_delay("not_found", 40, refresh_days=30) == timedelta(days=30)  # capped
+
+
+def test_scraped_text_is_stored_without_control_characters(worker_app):
+    """A NUL in a scraped title or error reason (which PostgreSQL refuses in text) is dropped, not a failed write;
+    markup is kept as text, for the pages to escape."""
+    record = dataclasses.replace(RECORD, title="玩具\x00总动员<script>x</script>", original_title="Toy\x07 Story\x00")
+    cache.record_ok(1, record, None, None, refresh_days=30)
+    assert (info(1).status, info(1).title_zh, info(1).original_title) == \
+        ("ok", "玩具总动员<script>x</script>", "Toy Story")
+    cache.record_failure(2, "error", "ParseError: unexpected \x00 in 'a\x1bb'", refresh_days=30)
+    assert (info(2).status, info(2).last_error) == ("error", "ParseError: unexpected  in 'ab'")
 
 
 def test_ok_upsert_is_idempotent_and_a_failed_refresh_keeps_the_info(worker_app):

@@ -11,6 +11,14 @@ from webapp.services.cards import Card, build_card_lists
 from webapp.services.recommender import get_recommender
 
 
+STARS = ("1", "2", "3", "4", "5")  # a rating as a form sends it: one ASCII digit
+
+
+def parse_stars(raw: str | None) -> int | None:
+    """`raw` as 1-5 stars, or None when it is not written as one of `STARS` ("٣", "４", "+4", " 4", "3.5" are not)."""
+    return int(raw) if raw in STARS else None
+
+
 def ratings_of(user_id: int) -> dict[int, int]:
     """The user's ratings as `{movie_id: stars}`."""
     return dict(db.session.execute(select(Rating.movie_id, Rating.stars).where(Rating.user_id == user_id)).all())

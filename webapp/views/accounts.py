@@ -15,7 +15,7 @@ from webapp.extensions import db, limiter, login_manager
 from webapp.models import User
 from webapp.services.cards import ask_for_missing_info, load_movies
 from webapp.services.folding import display_username, username_key, username_problem
-from webapp.services.ratings import save_ratings
+from webapp.services.ratings import parse_stars, save_ratings
 from webapp.services.recommender import get_recommender
 from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, LANGUAGE_COOKIE, OCCUPATION_LABELS
 from webapp.site.ids import parse_id
@@ -170,15 +170,16 @@ def welcome():
 
 
 def _onboarding_stars(movie_ids: list[int]) -> dict[int, int]:
-    """The submitted `stars-<id>` values for the offered movies; anything but 1-5 or blank is a 400."""
+    """The submitted `stars-<id>` values for the offered movies; anything but 1-5 (`parse_stars`) or blank is a
+    400."""
     stars = {}
     for movie_id in movie_ids:
         value = request.form.get(f"stars-{movie_id}", "")
         if value == "":
             continue
-        if value not in {"1", "2", "3", "4", "5"}:
+        if (parsed := parse_stars(value)) is None:
             abort(400)
-        stars[movie_id] = int(value)
+        stars[movie_id] = parsed
     return stars
 
 

@@ -6,13 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from movrec.recommender import UnknownUser
-from wtforms import IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import StringField, SubmitField
+from wtforms.validators import AnyOf, InputRequired
 
 from webapp.extensions import db
 from webapp.models import Movie
 from webapp.services.cards import build_card_lists, load_movies
-from webapp.services.ratings import picks_for_current_user, rated_movies, remove_rating, save_ratings
+from webapp.services.ratings import (STARS, parse_stars, picks_for_current_user, rated_movies, remove_rating,
+                                     save_ratings)
 from webapp.services.recommender import get_recommender
 from webapp.site.security import safe_next
 
@@ -21,9 +22,9 @@ PROFILE_TOP_RATED = 12
 
 
 class RatingForm(FlaskForm):
-    """Rate a movie 1-5, or remove the rating with the `delete` button."""
+    """Rate a movie 1-5 (`services.ratings.STARS`), or remove the rating with the `delete` button."""
 
-    stars = IntegerField(_l("Your rating"), validators=[InputRequired(), NumberRange(min=1, max=5)])
+    stars = StringField(_l("Your rating"), validators=[InputRequired(), AnyOf(STARS)])
     submit = SubmitField(_l("Save rating"))
     delete = SubmitField(_l("Remove rating"))
 
@@ -56,7 +57,7 @@ def rate(movie_id: int):
         remove_rating(current_user.id, movie_id)
         flash(_("Rating removed."), "info")
     elif form.validate():
-        save_ratings(current_user.id, {movie_id: form.stars.data})
+        save_ratings(current_user.id, {movie_id: parse_stars(form.stars.data)})
         flash(_("Rating saved. Your picks are updated."), "info")
     else:
         abort(400)
