@@ -46,7 +46,7 @@ def test_account_page_counts_the_lists(client):
     register(client, "abel")
     fill_lists(client)
     html = client.get("/account").get_data(as_text=True)
-    assert "2 ratings · 1 movie on the watchlist · 1 hidden movie" in " ".join(html.split())
+    assert "You rated 2 movies · 1 movie on the watchlist · 1 hidden movie" in " ".join(html.split())
 
 
 def test_ratings_download_as_csv(app, client):
