@@ -7,13 +7,16 @@ from tests.browser.journey import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.site import start_site
 
 DESKTOP = {"width": 1280, "height": 900}
+REGISTRATIONS = "200 per hour"
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, tiny_artifacts_dir, tiny_dataset_dir):
     """The tiny-data site on a free port, with a SQLite database of its own; killed afterwards."""
     workdir = tmp_path_factory.mktemp("site")
-    running = start_site(workdir, f"sqlite:///{workdir / 'movrec.sqlite'}", tiny_artifacts_dir, tiny_dataset_dir)
+    # Every browser test registers its own account from 127.0.0.1: lift the per-address limit (10 an hour).
+    running = start_site(workdir, f"sqlite:///{workdir / 'movrec.sqlite'}", tiny_artifacts_dir, tiny_dataset_dir,
+                         REGISTER_LIMIT_PER_IP=REGISTRATIONS)
     yield running
     running.stop()
     assert not running.tree.wait_all_gone(timeout=10), "site processes outlived the test"
