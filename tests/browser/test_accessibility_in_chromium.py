@@ -3,7 +3,7 @@ has one h1 and a skip link."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.axe import AXE_VERSION, AxeUnavailable, axe_script, serious_violations
 from tests.browser.journey import STEP_TIMEOUT_MS, register
@@ -41,8 +41,10 @@ def test_no_serious_violation_on_the_main_pages(site, new_page, axe):
     register(member, site.url, "axe")
     member.goto(f"{site.url}/picks")
     movie = member.locator("#picks article.movie-card").first.get_attribute("data-movie-id")
-    member.locator("#picks article.movie-card .mark-watchlist").first.click()
-    member.locator("#picks article.movie-card .stars label").nth(3).click()
-    member.wait_for_load_state("networkidle")
+    first = member.locator("#picks article.movie-card").first
+    first.locator(".mark-watchlist").click()
+    expect(first.locator(".mark-watchlist")).to_have_attribute("aria-pressed", "true")
+    first.locator(".stars label").nth(3).click()
+    expect(first.locator(".stars")).to_have_attribute("data-saved", "4")
     problems += [p for path in MEMBER_PAGES for p in check(member, site.url + path.format(movie=movie), axe)]
     assert problems == [], "\n".join(problems)
