@@ -8,6 +8,7 @@ come from the rating head.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -109,11 +110,13 @@ class Recommender:
         return self._listed(self.artifacts.also_liked_rows[row], self.artifacts.also_liked_scores[row], k)
 
     def for_new_user(self, gender: str, age: int, occupation: int, ratings: dict[int, float] | None = None,
-                     k: int = 10) -> Picks:
-        """Picks for someone the model never saw, from their demographics and whatever they have rated."""
+                     k: int = 10, exclude: Iterable[int] = ()) -> Picks:
+        """Picks for someone the model never saw, from their demographics and whatever they have rated;
+        neither rated movies nor those of `exclude` (ids the model does not know are ignored) are picked."""
         ratings = ratings or {}
-        rated = np.array([self.movie_row(m) for m in ratings], np.int64)
-        return self._top(self.new_user_scores(gender, age, occupation, ratings), k, rated)
+        rated = [self.movie_row(m) for m in ratings]
+        left_out = np.array(rated + [self._movie_row[int(m)] for m in exclude if self.has_movie(m)], np.int64)
+        return self._top(self.new_user_scores(gender, age, occupation, ratings), k, left_out)
 
     def new_user_scores(self, gender: str, age: int, occupation: int, ratings: dict[int, float]) -> np.ndarray:
         """Retrieval score of every movie for a new member: the user tower run on their answers."""

@@ -1,5 +1,5 @@
-"""Database models: the catalogue, site accounts, their ratings, the Douban info cache and its rules
-(the status values, when a movie is due a fetch), and the shared Douban rate-limit state."""
+"""Database models: the catalogue, site accounts, their ratings, watchlists and hidden movies, the Douban info
+cache and its rules (the status values, when a movie is due a fetch), and the shared Douban rate-limit state."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -222,6 +222,28 @@ class Rating(db.Model):
     rated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     movie: Mapped[Movie] = relationship()
+
+
+class MovieMark:
+    """Columns of a member's mark on a movie (one row per member and movie), shared by the mark tables."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"), primary_key=True, index=True)
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WatchlistEntry(MovieMark, db.Model):
+    """A movie a member wants to see."""
+
+    __tablename__ = "watchlist"
+
+    movie: Mapped[Movie] = relationship()
+
+
+class HiddenMovie(MovieMark, db.Model):
+    """A movie a member is not interested in: it never appears among their picks."""
+
+    __tablename__ = "hidden_movies"
 
 
 class ScrapeGate(db.Model):

@@ -2,13 +2,16 @@
 from collections.abc import Mapping
 
 from flask_login import current_user
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db, upsert_insert
 from webapp.models import Rating, utcnow
 from webapp.services.cards import Card, build_card_lists
+from webapp.services.marks import Mark, marked_ids
 from webapp.services.recommender import get_recommender
+
+PICKS_PER_PAGE = 12
 
 
 STARS = ("1", "2", "3", "4", "5")  # a rating as a form sends it: one ASCII digit
@@ -27,6 +30,11 @@ def ratings_of(user_id: int) -> dict[int, int]:
 def stars_given(user_id: int, movie_id: int) -> int | None:
     """The user's rating of the movie, or None."""
     return db.session.scalar(select(Rating.stars).where(Rating.user_id == user_id, Rating.movie_id == movie_id))
+
+
+def rating_count(user_id: int) -> int:
+    """How many movies the user rated."""
+    return db.session.scalar(select(func.count()).select_from(Rating).where(Rating.user_id == user_id))
 
 
 def rated_movies(user_id: int) -> list[Rating]:
@@ -58,12 +66,14 @@ def remove_rating(user_id: int, movie_id: int) -> None:
     db.session.commit()
 
 
-def picks_for_current_user(k: int = 12) -> list[Card]:
-    """Picks from the user's demographics and ratings, each with its "because" movie and predicted stars."""
+def picks_for_current_user(k: int = PICKS_PER_PAGE, page: int = 1) -> list[Card]:
+    """Page `page` (`k` a page) of the picks from the user's demographics and ratings, each with its
+    "because" movie and predicted stars; movies the user hid never appear."""
     ratings = ratings_of(current_user.id)
     recommender = get_recommender()
     member = (current_user.gender, current_user.age, current_user.occupation)
-    pairs = recommender.for_new_user(*member, ratings, k=k)
+    pairs = recommender.for_new_user(*member, ratings, k=k * page,
+                                     exclude=marked_ids(Mark.HIDDEN, current_user.id))[k * (page - 1):]
     because = {movie_id: recommender.because(movie_id, ratings) for movie_id, _ in pairs} if ratings else {}
     ids = [movie_id for movie_id, _ in pairs]
     predicted = dict(zip(ids, recommender.predicted_stars(recommender.new_user_vectors(*member, ratings)[1], ids)))

@@ -1,8 +1,9 @@
-"""Names every template can use: language switch data, category labels, poster URLs."""
+"""Names every template can use: language switch data, category labels, poster URLs, the member's marks."""
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 
 from webapp.models import Movie
+from webapp.services.member_marks import member_marks
 from webapp.site.i18n import HTML_LANG
 from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, OCCUPATION_LABELS, genre_label
 
@@ -37,4 +38,5 @@ def register_template_helpers(app: Flask) -> None:
     """Install the context processor and globals the templates rely on."""
     app.context_processor(_template_context)
     app.jinja_env.globals.update(genre_label=genre_label, movie_url=movie_url, poster_url=poster_url, age_labels=AGE_LABELS,
-                                 gender_labels=GENDER_LABELS, occupation_labels=OCCUPATION_LABELS)
+                                 gender_labels=GENDER_LABELS, occupation_labels=OCCUPATION_LABELS,
+                                 member_marks=member_marks)

@@ -13,7 +13,6 @@ from webapp.services.catalog import browse_query, home_rows, years
 from webapp.services.ratings import picks_for_current_user, stars_given
 from webapp.services.recommender import artifacts_dir, get_recommender
 from webapp.site.ids import parse_id
-from webapp.views.picks import RatingForm
 
 bp = Blueprint("catalog", __name__)
 TOP_MOVIES = 12
@@ -78,12 +77,10 @@ def movie(movie_id: int):
         abort(404)
     version = info_version_of(movies.values()) if key else None
     similar_cards, also_liked_cards = build_card_lists([similar, also_liked], also_shown=[movie], movies=movies)
-    my_rating = form = None
-    if current_user.is_authenticated:  # visitors get no form, so no session cookie
-        my_rating = stars_given(current_user.id, movie_id)
-        form = RatingForm(stars=my_rating)
+    # visitors get no form, so no session cookie
+    my_rating = stars_given(current_user.id, movie_id) if current_user.is_authenticated else None
     body = render_template("catalog/movie.html", movie=movie, similar=similar_cards, also_liked=also_liked_cards,
-                           my_rating=my_rating, form=form)
+                           my_rating=my_rating)
     page_cache.store_page(key, shown, version, body)
     return body
 
