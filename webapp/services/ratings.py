@@ -1,6 +1,8 @@
 """A site user's ratings: reading them, saving and removing them, and the picks computed from them."""
 from collections.abc import Mapping
 
+import numpy as np
+
 from flask_login import current_user
 from sqlalchemy import case, delete, select
 from sqlalchemy.orm import joinedload
@@ -14,11 +16,6 @@ from webapp.services.recommender import get_recommender
 def ratings_of(user_id: int) -> dict[int, int]:
     """The user's ratings as `{movie_id: stars}`."""
     return dict(db.session.execute(select(Rating.movie_id, Rating.stars).where(Rating.user_id == user_id)).all())
-
-
-def stars_given(user_id: int, movie_id: int) -> int | None:
-    """The user's rating of the movie, or None."""
-    return db.session.scalar(select(Rating.stars).where(Rating.user_id == user_id, Rating.movie_id == movie_id))
 
 
 def rated_movies(user_id: int) -> list[Rating]:
@@ -48,6 +45,16 @@ def remove_rating(user_id: int, movie_id: int) -> None:
     """Delete the user's rating of the movie, if there is one, and commit."""
     db.session.execute(delete(Rating).where(Rating.user_id == user_id, Rating.movie_id == movie_id))
     db.session.commit()
+
+
+def predicted_for_current_user(movie_ids: list[int], ratings: dict[int, int] | None = None) -> np.ndarray:
+    """The stars (1-5) the signed-in member would likely give each movie, NaN where the model cannot tell;
+    `ratings` are theirs when already read."""
+    ratings = ratings_of(current_user.id) if ratings is None else ratings
+    recommender = get_recommender()
+    rating_vector = recommender.new_user_vectors(current_user.gender, current_user.age, current_user.occupation,
+                                                 ratings)[1]
+    return recommender.predicted_stars_or_nan(rating_vector, movie_ids)
 
 
 def picks_for_current_user(k: int = 12) -> list[Card]:
