@@ -2,7 +2,6 @@
 from math import isnan
 
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
-from flask_babel import gettext as _
 from flask_login import current_user
 from movrec.artifacts import LOSS_CURVE
 from movrec.dataset import GENRES
@@ -60,12 +59,12 @@ def browse():
     predicted = (lambda ids: predicted_for_current_user(ids, ratings)) if ratings is not None else None
     results = browse_page(asked, current_app.config["MOVIES_PER_PAGE"], predicted)
     ask_for_missing_info(results.items)
-    notes = {}
+    stars = {}
     if predicted is not None:
-        stars = predicted([m.id for m in results.items])
-        notes = {m.id: _("%(stars).1f★ for you", stars=s) for m, s in zip(results.items, stars) if s == s}
+        shown = predicted([m.id for m in results.items])
+        stars = {m.id: float(s) for m, s in zip(results.items, shown) if not isnan(s)}
     fetched = chinese_titles_fetched() if has_cjk(asked.text) else None
-    return render_template("catalog/browse.html", results=results, asked=asked, notes=notes, fetched=fetched,
+    return render_template("catalog/browse.html", results=results, asked=asked, stars=stars, fetched=fetched,
                            genres=GENRES, decades=decades(), sorts=SORT_LABELS, for_me=FOR_ME,
                            window=page_window(results.page, results.pages))
 
