@@ -136,6 +136,14 @@ class Recommender:
         raw = self.artifacts.movie_rating_vectors[rows] @ rating_vector + self.metrics["rating_offset"]
         return [float(s) for s in np.clip(raw, 1.0, 5.0)]
 
+    def predicted_stars_or_nan(self, rating_vector: np.ndarray, movie_ids: list[int]) -> np.ndarray:
+        """`predicted_stars` of each movie, NaN for movies the model does not know."""
+        known = np.array([int(m) in self._movie_row for m in movie_ids], bool)
+        stars = np.full(len(movie_ids), np.nan)
+        if known.any():
+            stars[known] = self.predicted_stars(rating_vector, [m for m, k in zip(movie_ids, known) if k])
+        return stars
+
     def user_rating_vector(self, user_id: int) -> np.ndarray:
         """A trained user's rating vector (for `predicted_stars`)."""
         return self.artifacts.user_rating_vectors[self.user_row(user_id)]

@@ -14,7 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None = None) -> Flask:
     """Build the site: the environment's configuration (`webapp.config`) overlaid with `config`, the trusted
-    proxies' headers (`TRUSTED_PROXY_COUNT`), then, in order, the extensions (database and migrations, CSRF, Babel, the sign-in limiter, Flask-Login), the Celery app
+    proxies' headers (`TRUSTED_PROXY_COUNT`), then, in order, the extensions (database and migrations, CSRF, Babel, the sign-in limiter, Flask-Login, response compression), the Celery app
     (`app.extensions["celery"]`), the visitor page cache, the views (blueprints, error pages, `<id:...>` URLs),
     the request and response hooks and template helpers, the `flask movrec` commands, one BLAS thread, and, in
     a process that serves requests, the model.
@@ -26,7 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     from webapp.cli import movrec_cli
     from webapp.config import from_environment, require_secret
     from webapp.douban.celery_app import celery_init_app
-    from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from webapp.services import page_cache
     from webapp.services.recommender import load_at_start
     from webapp.site.i18n import select_locale, vary_on_language
@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
+    compress.init_app(app)
     celery_init_app(app)
     page_cache.init_app(app)
 

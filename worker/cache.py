@@ -39,7 +39,7 @@ def record_ok(movie_id: int, record: DoubanRecord, poster_path: str | None, post
         "status": InfoStatus.OK, "douban_id": record.douban_id,
         "title_zh": _clean(record.title)[:MAX_TITLE_LENGTH],
         "original_title": _clean(record.original_title)[:MAX_TITLE_LENGTH],
-        "douban_rating": record.rating, "douban_votes": record.votes,
+        "douban_rating": record.rating, "douban_votes": record.votes, "imdb_id": record.imdb_id,
         "attempts": 0, "last_error": _short(f"poster: {poster_error}") if poster_error else None,
         "next_attempt_at": now + (POSTER_RETRY_DELAY if poster_error else timedelta(days=refresh_days)),
         "queued_at": None, "fetched_at": now, "updated_at": now,

@@ -57,6 +57,15 @@ def test_ok_upsert_is_idempotent_and_a_failed_refresh_keeps_the_info(worker_app)
     assert db.session.scalars(select(MovieInfo.movie_id)).all() == [1]
 
 
+def test_the_imdb_id_of_the_subject_page_is_stored_and_none_is_never_invented(worker_app):
+    from dataclasses import replace
+
+    cache.record_ok(1, RECORD, None, None, refresh_days=30)
+    assert info(1).imdb_id is None
+    cache.record_ok(1, replace(RECORD, imdb_id="tt0114709"), None, None, refresh_days=30)
+    assert info(1).imdb_id == "tt0114709"
+
+
 def test_backfill_queues_a_few_and_skips_while_the_circuit_is_open(fake, tmp_path, redis_url, pg_url):
     from worker.tasks import backfill_movie_info
 

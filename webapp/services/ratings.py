@@ -1,6 +1,8 @@
 """A site user's ratings: reading them, saving and removing them, and the picks computed from them."""
 from collections.abc import Mapping
 
+import numpy as np
+
 from flask_login import current_user
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import joinedload
@@ -25,11 +27,6 @@ def parse_stars(raw: str | None) -> int | None:
 def ratings_of(user_id: int) -> dict[int, int]:
     """The user's ratings as `{movie_id: stars}`."""
     return dict(db.session.execute(select(Rating.movie_id, Rating.stars).where(Rating.user_id == user_id)).all())
-
-
-def stars_given(user_id: int, movie_id: int) -> int | None:
-    """The user's rating of the movie, or None."""
-    return db.session.scalar(select(Rating.stars).where(Rating.user_id == user_id, Rating.movie_id == movie_id))
 
 
 def rating_count(user_id: int) -> int:
@@ -64,6 +61,16 @@ def remove_rating(user_id: int, movie_id: int) -> None:
     """Delete the user's rating of the movie, if there is one, and commit."""
     db.session.execute(delete(Rating).where(Rating.user_id == user_id, Rating.movie_id == movie_id))
     db.session.commit()
+
+
+def predicted_for_current_user(movie_ids: list[int], ratings: dict[int, int] | None = None) -> np.ndarray:
+    """The stars (1-5) the signed-in member would likely give each movie, NaN where the model cannot tell;
+    `ratings` are theirs when already read."""
+    ratings = ratings_of(current_user.id) if ratings is None else ratings
+    recommender = get_recommender()
+    rating_vector = recommender.new_user_vectors(current_user.gender, current_user.age, current_user.occupation,
+                                                 ratings)[1]
+    return recommender.predicted_stars_or_nan(rating_vector, movie_ids)
 
 
 def picks_for_current_user(k: int = PICKS_PER_PAGE, page: int = 1) -> list[Card]:

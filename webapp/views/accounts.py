@@ -33,6 +33,11 @@ def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
+def _int_or_none(value) -> int | None:
+    """A select's value as an int; the empty "choose" option is None."""
+    return None if value in ("", None) else int(value)
+
+
 def _usable_username(_form, field: Field) -> None:
     """A name of letters (one script), digits and "._-": nothing that can pass for another account's name."""
     problem = username_problem(field.data)
@@ -51,7 +56,10 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Repeat password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
     gender = SelectField(_l("Gender"), choices=_choices(GENDER_LABELS), validators=[InputRequired()])
-    age = SelectField(_l("Age"), coerce=int, choices=_choices(AGE_LABELS), validators=[InputRequired()])
+    # No age is chosen until the visitor picks one: the first option asks for it and is not an answer.
+    age = SelectField(_l("Age"), coerce=_int_or_none, choices=[SelectChoice("", _l("Choose your age")),
+                                                             *_choices(AGE_LABELS)],
+                      validators=[InputRequired(message=_l("Choose your age."))])
     occupation = SelectField(_l("Occupation"), coerce=int, choices=_choices(OCCUPATION_LABELS),
                              validators=[InputRequired()])
     submit = SubmitField(_l("Create account"))
