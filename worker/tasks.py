@@ -7,6 +7,7 @@ so late acknowledgement can redeliver freely. Outcomes:
 * 5xx and timeouts -> Celery retry with exponential backoff, then ``error``;
 * blocked, offline, circuit open, or no request slot soon -> the task is sent again for later (postponed,
   not failed);
+* a database connection lost mid-task (a restart, a terminated backend) -> Celery retry a second later;
 * anything unexpected (a bug, a poster Pillow chokes on) -> ``error`` with the exception as the reason, so the
   movie is retried later like any error and never stays ``pending``.
 Each retry and postponement is logged with its reason.
@@ -20,6 +21,7 @@ from celery import shared_task
 from celery.exceptions import Retry
 from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
+from sqlalchemy.exc import DBAPIError
 from movrec.dataset import parse_title
 
 from webapp.douban.enqueue import due_movie_ids, request_info
@@ -35,6 +37,7 @@ from worker.lookup import fetch_poster, find
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5
 MAX_BACKOFF_SECONDS = 3600
+DB_RETRY_SECONDS = 1.0
 _clients: dict[tuple, DoubanClient] = {}
 
 
@@ -56,8 +59,13 @@ def fetch_movie_info(self, movie_id: int) -> str:
     except Retry:
         raise
     except Exception as exc:
-        log.exception("movie %s: unexpected failure", movie_id)
         db.session.rollback()
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated and self.request.retries < MAX_RETRIES:
+            # The database connection was cut (a restart, a terminated backend): the pool reconnects, try again.
+            log.warning("movie %s: database connection lost (%s); retried in %.0f s", movie_id,
+                        exc.orig.__class__.__name__, DB_RETRY_SECONDS)
+            raise self.retry(countdown=DB_RETRY_SECONDS, exc=exc)
+        log.exception("movie %s: unexpected failure", movie_id)
         cache.record_failure(movie_id, InfoStatus.ERROR, f"unexpected {exc.__class__.__name__}: {exc}",
                              current_app.config["DOUBAN"].refresh_days)
         return InfoStatus.ERROR
