@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     from webapp.config import from_environment, require_secret
     from webapp.douban.celery_app import celery_init_app
     from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from webapp.reconnect import ReconnectingFlask, end_session
     from webapp.services import page_cache
     from webapp.services.recommender import load_at_start
     from webapp.site.i18n import select_locale, vary_on_language
@@ -35,8 +36,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     from webapp.views import register_views
 
     instance = os.environ.get("INSTANCE_DIR")
-    app = Flask(__name__, instance_relative_config=True, instance_path=os.path.abspath(instance) if instance else None,
-                template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
+    app = ReconnectingFlask(__name__, instance_relative_config=True,
+                            instance_path=os.path.abspath(instance) if instance else None,
+                            template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
@@ -46,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     trust_proxies(app)
 
     db.init_app(app)
+    app.teardown_appcontext(end_session)  # runs before Flask-SQLAlchemy's own teardown
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

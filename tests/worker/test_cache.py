@@ -149,3 +149,34 @@ def test_retries_and_postponements_are_logged_with_their_reason(fake, tmp_path, 
     assert any(m.startswith("movie 1 retried in ") and f"(retry 1 of 5): HTTP 500 from {fake.url}/search" in m
                for m in messages), messages
     assert any(m.startswith("movie [3] postponed ") and "blocked: HTTP 403 from" in m for m in messages), messages
+
+
+def test_a_database_connection_cut_mid_task_is_retried_not_an_error(fake, tmp_path, redis_url, pg_url):
+    """Every backend of the database is terminated while the task waits for Douban's search (its session holds a
+    connection): the task is retried on a new connection and ends ``ok``, not ``error`` for an hour."""
+    import threading
+
+    import psycopg
+
+    from tests.worker.processes import wait_until
+    from worker.tasks import fetch_movie_info
+
+    app = app_from_env(worker_env(pg_url, fake, tmp_path, redis_url), tmp_path)
+    fake.set_mode(delay=1.5, times=1, paths=["/search"])
+
+    def terminate_during_the_search():
+        wait_until(lambda: fake.requests("/search"), 10, message="the search")
+        with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+    killer = threading.Thread(target=terminate_during_the_search)
+    killer.start()
+    with app.app_context():
+        assert fetch_movie_info.apply(args=[1]).get() == "ok"
+        killer.join()
+        row = info(1)
+        assert (row.status, row.attempts, row.last_error) == ("ok", 0, None)
+        db.session.remove()
+        db.engine.dispose()
+    assert len(fake.requests("/search")) == 2  # the first try's search, and the retry's
