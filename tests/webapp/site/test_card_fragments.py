@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 
-from tests.webapp.helpers import register
+from tests.webapp.helpers import CSRF_INPUT, csrf_token, register
 from tests.webapp.views.test_catalog import cache_info
 from webapp.site.card_fragments import EXTENSION, FragmentCache
 
@@ -37,6 +37,20 @@ def test_kept_cards_are_per_language_and_per_note(app, client, recommender):
     client.set_cookie("lang", "zh")
     chinese = card_html(client.get("/movies/2").get_data(as_text=True), similar_id)
     assert "Douban 7.5" in english and "豆瓣 7.5" in chinese
+
+
+def test_a_members_controls_on_a_kept_card_are_never_shown_to_another(app, recommender):
+    similar_id = recommender.similar(2, k=1)[0][0]
+    alice, bob = app.test_client(), app.test_client()
+    register(alice, "alice")
+    alice.post(f"/movies/{similar_id}/watchlist", data={"csrf_token": csrf_token(alice, "/movies/2"), "on": "1"})
+    alices_card = card_html(alice.get("/movies/2").get_data(as_text=True), similar_id)
+    register(bob, "bob")
+    bobs_page = bob.get("/movies/2").get_data(as_text=True)
+    bobs_card = card_html(bobs_page, similar_id)
+    assert 'aria-pressed="true"' in alices_card and 'aria-pressed="true"' not in bobs_card
+    bobs_token = CSRF_INPUT.search(bobs_page).group(1)
+    assert set(CSRF_INPUT.findall(bobs_card)) == {bobs_token} != set(CSRF_INPUT.findall(alices_card))
 
 
 def test_the_cache_forgets_the_least_recently_used_cards():
