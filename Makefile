@@ -5,9 +5,10 @@ PYTHON ?=
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+RUNS ?= 5
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast bench install lock check-lock clean
+.PHONY: help run test test-fast test-reliability bench install lock check-lock clean
 
 help:
 	@echo 'make run          install, get MovieLens 1M, train once, migrate, import, then serve web + worker + beat'
@@ -15,6 +16,9 @@ help:
 	@echo 'make test         the whole test suite (about 11 minutes; needs PostgreSQL and Redis on 127.0.0.1, see README)'
 	@echo 'make test-fast    the tests not marked slow: no training on real data, no processes started'
 	@echo '                  PYTEST_ARGS passes more to pytest, e.g. make test PYTEST_ARGS="-x -k gate"'
+	@echo 'make test-reliability'
+	@echo '                  the fault tests of tests/reliability (Redis, worker, Douban, PostgreSQL, gunicorn faults'
+	@echo '                  under load) RUNS times in a row (default 5; CI runs this after make test)'
 	@echo 'make bench        train on MovieLens 1M and time the recommender (MOVREC_DATA_DIR, else ../shared/data/ml-1m);'
 	@echo '                  writes bench/results/ and docs/benchmarks.md; minutes of CPU'
 	@echo 'make install      only the venv ($(VENV)) with the project, its train and test extras, pinned by constraints.txt'
@@ -47,6 +51,9 @@ test: install
 
 test-fast: install
 	$(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)
+
+test-reliability: install
+	$(BIN)/python -m pytest tests/reliability --reliability-runs $(RUNS) $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/bench_core.py

@@ -6,9 +6,11 @@ For each database: start the site (tests/browser/site.py: `gunicorn -c gunicorn.
 2 workers, one BLAS thread each as gunicorn.conf.py sets, MovieLens 1M artifacts and catalogue, migrations
 and import by the flask commands), queue every movie's Douban fetch once with `flask movrec scrape`
 (no worker runs, so every page sees pending info and asks for nothing: the steady state of a site whose
-backfill is under way), sign a user in through the form, then run `wrk -t2 -c32 -d10s --latency` on:
+backfill is under way), sign a user in through the form, then run `wrk -t2 -c32 -d10s --latency` (with a
+browser's `Accept-Encoding`) on:
 
-- `/healthz`, the cheapest page (it runs `SELECT 1` through the session);
+- `/healthz`, the baseline of the goals (it checks the database and the broker), and a static file, a baseline
+  that does not move when /healthz checks more;
 - the movie page for visitors, over every catalogue id (a Lua script cycles through them, so the
   per-process page caches start cold and most requests render) and for one fixed id (cache hits);
 - the movie page signed in, over every id (never cached: the full render cost);
@@ -47,7 +49,11 @@ FIXED_MOVIE = 2858  # American Beauty, the most rated movie of ML-1M
 RATED = (2858, 260, 1196, 1210, 2028)  # the signed-in user's ratings (well-known movies of ML-1M)
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 ACCESS = re.compile(r'access .*?path="([^"]*)" .*?status=(\d+)')
-GOAL_SHARE, GOAL_P99_MS = 0.60, 50.0
+# Share of /healthz's throughput each of the movie page (cold caches, one id), the signed-in movie page and
+# /picks must reach, all with p99 under GOAL_P99_MS.
+GOAL_SHARES, GOAL_P99_MS = (0.40, 0.60, 0.40, 0.40), 50.0
+# What a browser sends: pages may come back compressed, as they would to people.
+BROWSER_HEADERS = ("Accept-Encoding: gzip, deflate",)
 
 # Cycles over the ids given to wrk after `--`; each wrk thread starts at its own share of the list.
 LUA = """
@@ -122,6 +128,8 @@ class Bench:
     def wrk(self, endpoint: str, path: str, cycle: tuple[str, str] | None = None, signed_in: bool = False) -> Run:
         argv = ["wrk", f"-t{self.args.threads}", f"-c{self.args.connections}", f"-d{self.args.duration}s",
                 "--latency", "--timeout", "5s"]
+        for header in BROWSER_HEADERS:
+            argv += ["-H", header]
         if signed_in:
             argv += ["-H", f"Cookie: {self.cookie}"]
         if cycle:
@@ -213,7 +221,8 @@ def bench_database(kind: str, args, workdir: Path, lua: Path) -> dict:
         username, cookie = signed_in_cookie(site.url, rated)
         bench = Bench(site, args, lua, movie_ids, cookie)
         runs = [
-            bench.wrk("/healthz (trivial: SELECT 1)", "/healthz"),
+            bench.wrk("/healthz (database and broker checks)", "/healthz"),
+            bench.wrk("static file (/static/favicon.svg)", "/static/favicon.svg"),
             bench.wrk(f"movie page, {len(movie_ids)} ids, caches cold at start", "/movies/1",
                       cycle=("/movies/", "")),
             bench.wrk(f"movie page, one id ({fixed})", f"/movies/{fixed}"),
@@ -242,11 +251,11 @@ def bench_database(kind: str, args, workdir: Path, lua: Path) -> dict:
 def verdict(result: dict) -> list[str]:
     trivial = result["runs"][0]["requests_per_s"]
     notes = []
-    for run in result["runs"][1:3]:
+    for run, goal in zip(result["runs"][2:6], GOAL_SHARES):
         share = run["requests_per_s"] / trivial
-        ok = share >= GOAL_SHARE and run["p99_ms"] < GOAL_P99_MS and run["non_200"] == 0 and not run["socket_errors"]
+        ok = share >= goal and run["p99_ms"] < GOAL_P99_MS and run["non_200"] == 0 and not run["socket_errors"]
         notes.append(f"{result['database']}, {run['endpoint']}: {share:.0%} of /healthz, p99 {run['p99_ms']:.1f} ms, "
-                     f"{run['non_200'] + run['socket_errors']} errors: goal {'met' if ok else 'MISSED'}")
+                     f"{run['non_200'] + run['socket_errors']} errors: goal ({goal:.0%}) {'met' if ok else 'MISSED'}")
     return notes
 
 
@@ -292,13 +301,16 @@ def main() -> None:
         "`flask movrec import`). Every movie's Douban fetch was queued beforehand (`flask movrec scrape`, no "
         "worker running), so no page asks for info. The many-ids runs cycle over the whole catalogue with a Lua "
         "script; the visitors' one starts with empty per-process page caches. Statuses are counted from "
-        "gunicorn's access log; `/healthz` runs `SELECT 1`.",
+        "gunicorn's access log; `/healthz` checks the database (at the migrations' head) and the broker, so a "
+        "static file is timed too as a baseline that does not move. Every request sends `Accept-Encoding: gzip, "
+        "deflate`, as browsers do.",
         "",
         markdown_table(header, rows),
         "",
         f"Resident memory (VmRSS) of each web worker after the runs: {rss}.",
         "",
-        "Goal (movie page >= 60 % of the trivial endpoint's throughput, p99 < 50 ms, no errors):",
+        "Goals (share of /healthz's throughput: visitors' movie pages over every id >= 40 %, one id >= 60 %; "
+        "signed-in movie page and /picks >= 40 %; p99 < 50 ms, no errors):",
         *[f"- {n}" for n in notes],
         "",
         f"The machine was shared while measuring: 1-minute load average {min(loads):.1f}-{max(loads):.1f} "

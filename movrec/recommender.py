@@ -8,6 +8,7 @@ come from the rating head.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -109,11 +110,13 @@ class Recommender:
         return self._listed(self.artifacts.also_liked_rows[row], self.artifacts.also_liked_scores[row], k)
 
     def for_new_user(self, gender: str, age: int, occupation: int, ratings: dict[int, float] | None = None,
-                     k: int = 10) -> Picks:
-        """Picks for someone the model never saw, from their demographics and whatever they have rated."""
+                     k: int = 10, exclude: Iterable[int] = ()) -> Picks:
+        """Picks for someone the model never saw, from their demographics and whatever they have rated;
+        neither rated movies nor those of `exclude` (ids the model does not know are ignored) are picked."""
         ratings = ratings or {}
-        rated = np.array([self.movie_row(m) for m in ratings], np.int64)
-        return self._top(self.new_user_scores(gender, age, occupation, ratings), k, rated)
+        rated = [self.movie_row(m) for m in ratings]
+        left_out = np.array(rated + [self._movie_row[int(m)] for m in exclude if self.has_movie(m)], np.int64)
+        return self._top(self.new_user_scores(gender, age, occupation, ratings), k, left_out)
 
     def new_user_scores(self, gender: str, age: int, occupation: int, ratings: dict[int, float]) -> np.ndarray:
         """Retrieval score of every movie for a new member: the user tower run on their answers."""
@@ -132,6 +135,14 @@ class Recommender:
         rows = [self.movie_row(m) for m in movie_ids]
         raw = self.artifacts.movie_rating_vectors[rows] @ rating_vector + self.metrics["rating_offset"]
         return [float(s) for s in np.clip(raw, 1.0, 5.0)]
+
+    def predicted_stars_or_nan(self, rating_vector: np.ndarray, movie_ids: list[int]) -> np.ndarray:
+        """`predicted_stars` of each movie, NaN for movies the model does not know."""
+        known = np.array([int(m) in self._movie_row for m in movie_ids], bool)
+        stars = np.full(len(movie_ids), np.nan)
+        if known.any():
+            stars[known] = self.predicted_stars(rating_vector, [m for m, k in zip(movie_ids, known) if k])
+        return stars
 
     def user_rating_vector(self, user_id: int) -> np.ndarray:
         """A trained user's rating vector (for `predicted_stars`)."""

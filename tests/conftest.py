@@ -15,6 +15,18 @@ from tests.worker.fake_douban import FakeDouban
 from tests.worker_setup import app_from_env, worker_env
 from webapp.extensions import db
 
+def pytest_addoption(parser):
+    parser.addoption("--reliability-runs", type=int, default=1, metavar="N",
+                     help="run each test marked `reliability` N times in a row (CI: `make test-reliability`, N=5)")
+
+
+def pytest_generate_tests(metafunc):
+    """With --reliability-runs N, each fault test runs N times, as `test[run1]` ... `test[runN]`."""
+    runs = metafunc.config.getoption("reliability_runs")
+    if runs > 1 and metafunc.definition.get_closest_marker("reliability") and "reliability_run" in metafunc.fixturenames:
+        metafunc.parametrize("reliability_run", range(1, runs + 1), ids=[f"run{n}" for n in range(1, runs + 1)])
+
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_DATA = SHARED / "data"
 

@@ -14,10 +14,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None = None) -> Flask:
     """Build the site: the environment's configuration (`webapp.config`) overlaid with `config`, the trusted
-    proxies' headers (`TRUSTED_PROXY_COUNT`), then, in order, the extensions (database and migrations, CSRF, Babel, the sign-in limiter, Flask-Login), the Celery app
+    proxies' headers (`TRUSTED_PROXY_COUNT`), then, in order, the extensions (database and migrations, CSRF, Babel, the sign-in limiter, Flask-Login, response compression), the Celery app
     (`app.extensions["celery"]`), the visitor page cache, the views (blueprints, error pages, `<id:...>` URLs),
-    the response hooks and template helpers, the `flask movrec` commands, one BLAS thread, and, in a process
-    that serves requests, the model.
+    the request and response hooks and template helpers, the `flask movrec` commands, one BLAS thread, and, in
+    a process that serves requests, the model.
 
     `serving` says whether this process serves web requests: only then is `SECRET_KEY` required in production
     and the model loaded at start instead of on first use. The Celery worker passes False. Left out, it is
@@ -26,17 +26,19 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     from webapp.cli import movrec_cli
     from webapp.config import from_environment, require_secret
     from webapp.douban.celery_app import celery_init_app
-    from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from webapp.reconnect import ReconnectingFlask, end_session
     from webapp.services import page_cache
     from webapp.services.recommender import load_at_start
     from webapp.site.i18n import select_locale, vary_on_language
-    from webapp.site.security import add_security_headers, trust_proxies
+    from webapp.site.security import add_security_headers, refuse_nul_characters, trust_proxies
     from webapp.site.templating import register_template_helpers
     from webapp.views import register_views
 
     instance = os.environ.get("INSTANCE_DIR")
-    app = Flask(__name__, instance_relative_config=True, instance_path=os.path.abspath(instance) if instance else None,
-                template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
+    app = ReconnectingFlask(__name__, instance_relative_config=True,
+                            instance_path=os.path.abspath(instance) if instance else None,
+                            template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
@@ -46,15 +48,18 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     trust_proxies(app)
 
     db.init_app(app)
+    app.teardown_appcontext(end_session)  # runs before Flask-SQLAlchemy's own teardown
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
+    compress.init_app(app)
     celery_init_app(app)
     page_cache.init_app(app)
 
     register_views(app)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     app.after_request(vary_on_language)
     register_template_helpers(app)

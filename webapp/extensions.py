@@ -2,6 +2,7 @@
 import sqlite3
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -40,6 +41,7 @@ login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()  # gzip, Brotli or zstd for the pages, as the browser accepts
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

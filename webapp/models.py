@@ -1,5 +1,5 @@
-"""Database models: the catalogue, site accounts, their ratings, the Douban info cache and its rules
-(the status values, when a movie is due a fetch), and the shared Douban rate-limit state."""
+"""Database models: the catalogue, site accounts, their ratings, watchlists and hidden movies, the Douban info
+cache and its rules (the status values, when a movie is due a fetch), and the shared Douban rate-limit state."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -51,6 +51,9 @@ class Movie(db.Model):
     rating_count: Mapped[int] = mapped_column(Integer, default=0)
     # Both titles folded by `search_key`, kept in step with them: what title search matches against.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # How many MovieLens ratings gave 1, 2, 3, 4 and 5 stars, comma-separated ("12,30,101,220,140"); set by the
+    # catalogue import, None before it ran on this schema.
+    star_counts: Mapped[str | None] = mapped_column(String(80))
 
     # Loaded in the same query as the movie: a card needs both.
     info: Mapped[MovieInfo | None] = relationship(back_populates="movie", lazy="joined", uselist=False)
@@ -65,6 +68,11 @@ class Movie(db.Model):
     def genre_list(self) -> list[str]:
         """The genres as a list, in dataset order."""
         return self.genres.split("|") if self.genres else []
+
+    @property
+    def star_histogram(self) -> list[int] | None:
+        """`star_counts` as five integers (1 to 5 stars), or None when unknown."""
+        return [int(n) for n in self.star_counts.split(",")] if self.star_counts else None
 
     @property
     def title_zh(self) -> str | None:
@@ -93,6 +101,8 @@ class MovieInfo(db.Model):
     douban_id: Mapped[str | None] = mapped_column(String(32))
     title_zh: Mapped[str | None] = mapped_column(String(300))
     original_title: Mapped[str | None] = mapped_column(String(300))
+    # The IMDb id the Douban subject page names (tt...), only ever copied from it: never guessed.
+    imdb_id: Mapped[str | None] = mapped_column(String(16))
     douban_rating: Mapped[float | None] = mapped_column(Float)
     douban_votes: Mapped[int | None] = mapped_column(Integer)
     poster_path: Mapped[str | None] = mapped_column(String(300))
@@ -222,6 +232,28 @@ class Rating(db.Model):
     rated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     movie: Mapped[Movie] = relationship()
+
+
+class MovieMark:
+    """Columns of a member's mark on a movie (one row per member and movie), shared by the mark tables."""
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"), primary_key=True, index=True)
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WatchlistEntry(MovieMark, db.Model):
+    """A movie a member wants to see."""
+
+    __tablename__ = "watchlist"
+
+    movie: Mapped[Movie] = relationship()
+
+
+class HiddenMovie(MovieMark, db.Model):
+    """A movie a member is not interested in: it never appears among their picks."""
+
+    __tablename__ = "hidden_movies"
 
 
 class ScrapeGate(db.Model):

@@ -7,6 +7,7 @@ Every terminal outcome clears ``queued_at``, so the movie may be queued again wh
 """
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import case
@@ -19,6 +20,9 @@ ERROR_DELAY = timedelta(hours=1)
 NOT_FOUND_DELAY = timedelta(days=1)
 POSTER_RETRY_DELAY = timedelta(hours=6)
 MAX_ERROR_LENGTH = 1000
+MAX_TITLE_LENGTH = 300
+# C0 control characters but tab and newline, and DEL: never part of a title or a reason; PostgreSQL refuses NUL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def retry_delay(status: InfoStatus, attempts: int, refresh_days: float) -> timedelta:
@@ -32,8 +36,10 @@ def record_ok(movie_id: int, record: DoubanRecord, poster_path: str | None, post
     """Store the found info; a missing poster is noted and retried sooner."""
     now = utcnow()
     values = {
-        "status": InfoStatus.OK, "douban_id": record.douban_id, "title_zh": record.title[:300],
-        "original_title": record.original_title[:300], "douban_rating": record.rating, "douban_votes": record.votes,
+        "status": InfoStatus.OK, "douban_id": record.douban_id,
+        "title_zh": _clean(record.title)[:MAX_TITLE_LENGTH],
+        "original_title": _clean(record.original_title)[:MAX_TITLE_LENGTH],
+        "douban_rating": record.rating, "douban_votes": record.votes, "imdb_id": record.imdb_id,
         "attempts": 0, "last_error": _short(f"poster: {poster_error}") if poster_error else None,
         "next_attempt_at": now + (POSTER_RETRY_DELAY if poster_error else timedelta(days=refresh_days)),
         "queued_at": None, "fetched_at": now, "updated_at": now,
@@ -77,5 +83,11 @@ def _upsert(movie_id: int, insert_values: dict, update_values: dict) -> None:
     db.session.commit()
 
 
+def _clean(text: str) -> str:
+    """Scraped text as stored: without control characters (a NUL would fail the write on PostgreSQL)."""
+    return _CONTROL.sub("", text)
+
+
 def _short(text: str) -> str:
+    text = _clean(text)
     return text if len(text) <= MAX_ERROR_LENGTH else text[: MAX_ERROR_LENGTH - 1] + "…"

@@ -7,6 +7,8 @@ so late acknowledgement can redeliver freely. Outcomes:
 * 5xx and timeouts -> Celery retry with exponential backoff, then ``error``;
 * blocked, offline, circuit open, or no request slot soon -> the task is sent again for later (postponed,
   not failed);
+* a database connection lost mid-task (a restart, a terminated backend) or Redis unreachable -> Celery retry
+  a second later (redelivered instead when the broker is down too);
 * anything unexpected (a bug, a poster Pillow chokes on) -> ``error`` with the exception as the reason, so the
   movie is retried later like any error and never stays ``pending``.
 Each retry and postponement is logged with its reason.
@@ -16,10 +18,13 @@ from __future__ import annotations
 import logging
 import random
 
+import redis
+
 from celery import shared_task
 from celery.exceptions import Retry
 from celery.utils.time import get_exponential_backoff_interval
 from flask import current_app
+from sqlalchemy.exc import DBAPIError
 from movrec.dataset import parse_title
 
 from webapp.douban.enqueue import due_movie_ids, request_info
@@ -35,6 +40,7 @@ from worker.lookup import fetch_poster, find
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5
 MAX_BACKOFF_SECONDS = 3600
+SERVICE_RETRY_SECONDS = 1.0
 _clients: dict[tuple, DoubanClient] = {}
 
 
@@ -56,11 +62,24 @@ def fetch_movie_info(self, movie_id: int) -> str:
     except Retry:
         raise
     except Exception as exc:
-        log.exception("movie %s: unexpected failure", movie_id)
         db.session.rollback()
+        if _service_lost(exc) and self.request.retries < MAX_RETRIES:
+            # The database connection was cut, or Redis (the gate) is restarting: not the movie's fault, try again.
+            # If the broker is down too, the retry cannot be sent and the unacknowledged task is redelivered.
+            log.warning("movie %s: %s lost (%s); retried in %.0f s", movie_id,
+                        "database connection" if isinstance(exc, DBAPIError) else "Redis", exc, SERVICE_RETRY_SECONDS)
+            raise self.retry(countdown=SERVICE_RETRY_SECONDS, exc=exc)
+        log.exception("movie %s: unexpected failure", movie_id)
         cache.record_failure(movie_id, InfoStatus.ERROR, f"unexpected {exc.__class__.__name__}: {exc}",
                              current_app.config["DOUBAN"].refresh_days)
         return InfoStatus.ERROR
+
+
+def _service_lost(exc: Exception) -> bool:
+    """A lost database connection or an unreachable Redis: the task may succeed once it is back."""
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated
+    return isinstance(exc, (redis.ConnectionError, redis.TimeoutError))
 
 
 def _fetch(task, movie_id: int) -> str:

@@ -21,7 +21,8 @@ MOVIE_PATH = re.compile(r"^/movies/\d+$")
 ZH_SIMILAR = "相似电影"
 ZH_ALSO_LIKED = "喜欢这部电影的人也喜欢"
 ZH_MY_PICKS = "我的推荐"
-ONBOARDING_STARS = (5, 5, 1)  # two loved, one disliked: enough for the fold-in to move the picks
+ONBOARDING_STARS = (5, 5, 1)
+PASSWORD = "a long enough password"  # two loved, one disliked: enough for the fold-in to move the picks
 
 
 @dataclass
@@ -57,6 +58,28 @@ def _path(page: Page) -> str:
     return re.sub(r"^https?://[^/]+", "", page.url).split("?")[0]
 
 
+def register(page: Page, base_url: str | None = None, prefix: str = "walker") -> str:
+    """Fill the registration form (opened at `base_url`/register when given) and land on onboarding;
+    returns the new account's name (its password is `PASSWORD`)."""
+    if base_url is not None:
+        page.goto(f"{base_url}/register")
+    username = f"{prefix}_{secrets.token_hex(4)}"
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=confirm]", PASSWORD)
+    page.select_option("select[name=gender]", "F")
+    page.select_option("select[name=age]", "25")
+    page.select_option("select[name=occupation]", "4")
+    page.click("#register-form [type=submit]")
+    page.wait_for_url(re.compile(r"/welcome$"))
+    return username
+
+
+def star(page: Page, movie_id: int, stars: int):
+    """The clickable star (the label around the radio button) of a full-size rating widget."""
+    return page.locator(f"label:has(> #stars-{movie_id}-{stars})")
+
+
 def walk_the_site(page: Page, base_url: str, shots: Path) -> Walk:
     """Register, onboard with three ratings, compare picks, open a movie page, switch to Chinese."""
     page.set_default_timeout(STEP_TIMEOUT_MS)
@@ -70,15 +93,7 @@ def walk_the_site(page: Page, base_url: str, shots: Path) -> Walk:
 
     # Register through the form; the site signs the account in and opens onboarding.
     page.click("#register-link")
-    username = f"walker_{secrets.token_hex(4)}"
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "a long enough password")
-    page.fill("input[name=confirm]", "a long enough password")
-    page.select_option("select[name=gender]", "F")
-    page.select_option("select[name=age]", "25")
-    page.select_option("select[name=occupation]", "4")
-    page.click("#register-form [type=submit]")
-    page.wait_for_url(re.compile(r"/welcome$"))
+    username = register(page)
     expect(page.locator("h1")).to_contain_text(username)
     expect(page.locator(".account-nav .username")).to_have_text(username)
     offered = [int(v) for v in page.locator("#onboarding fieldset.onboarding-card").evaluate_all(
@@ -99,10 +114,11 @@ def walk_the_site(page: Page, base_url: str, shots: Path) -> Walk:
     to_rate = [m for m in offered if m not in walk.picks_before][:len(ONBOARDING_STARS)]
     assert len(to_rate) == len(ONBOARDING_STARS), f"too few offered movies outside the picks: {offered}"
     for movie_id, stars in zip(to_rate, ONBOARDING_STARS):
-        page.click(f"label[for='stars-{movie_id}-{stars}']")
+        star(page, movie_id, stars).click()
         expect(page.locator(f"#stars-{movie_id}-{stars}")).to_be_checked()
         walk.rated[movie_id] = stars
-    page.click("#onboarding button[type=submit]")
+        expect(page.locator("#onboarding-count")).to_have_text(f"{len(walk.rated)} rated: your picks are ready")
+    page.click("#onboarding button[name=done]")
     page.wait_for_url(re.compile(r"/picks$"))
     expect(page.locator(".flash")).to_contain_text("3")
     walk.picks_after = card_ids(page, "#picks")

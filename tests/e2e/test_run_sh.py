@@ -131,7 +131,8 @@ def run_site_and_exercise(tree: ProcessTree, tmp_path: Path, settings: dict[str,
     assert health.json()["status"] == "ok"
 
     use_the_site(base, log)
-    wait_for_poster(base, SHAWSHANK, site, log, timeout=60)
+    # The visit queues dozens of movies, a dozen of them before this one; on a loaded machine a fetch takes seconds.
+    wait_for_poster(base, SHAWSHANK, site, log, timeout=240)
     if while_up is not None:
         while_up({**env, TOKEN_VARIABLE: tree.token})  # whatever it starts is tracked too
 

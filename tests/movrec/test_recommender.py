@@ -88,6 +88,16 @@ def test_new_member_with_no_ratings_gets_picks_from_demographics(rec):
     assert rec.for_new_user("M", 56, 20, {}, 10) != picks
 
 
+def test_new_member_picks_leave_out_excluded_movies_and_keep_the_order(rec):
+    picks = [m for m, _ in rec.for_new_user("F", 25, 3, {}, 10)]
+    rated = {picks[5]: 4}
+    excluded = [picks[0], picks[2], 10**6]  # an id the model does not know is ignored
+    without = [m for m, _ in rec.for_new_user("F", 25, 3, rated, 10, exclude=excluded)]
+    assert len(without) == 10 and not set(without) & {picks[0], picks[2], picks[5]}
+    ranked = [m for m, _ in rec.for_new_user("F", 25, 3, rated, 13)]
+    assert without == [m for m in ranked if m not in excluded][:10]
+
+
 def test_new_member_vectors_are_the_user_towers_output(rec, tiny_artifacts_dir):
     """The numpy forward pass gives what the Keras tower gives for the same answers."""
     import keras

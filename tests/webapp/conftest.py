@@ -50,7 +50,7 @@ def make_app(prepared_database, web_workdir, tiny_artifacts_dir, tiny_dataset_di
     """Build apps on the prepared database; afterwards remove accounts, ratings and cached info."""
     from webapp import create_app
     from webapp.extensions import db
-    from webapp.models import MovieInfo, Rating, User, UserRole
+    from webapp.models import HiddenMovie, MovieInfo, Rating, User, UserRole, WatchlistEntry
 
     apps = []
 
@@ -64,7 +64,7 @@ def make_app(prepared_database, web_workdir, tiny_artifacts_dir, tiny_dataset_di
     for app in apps:
         with app.app_context():
             db.session.remove()
-            for model in (Rating, UserRole, User, MovieInfo):
+            for model in (Rating, WatchlistEntry, HiddenMovie, UserRole, User, MovieInfo):
                 db.session.execute(delete(model))
             db.session.commit()
             db.engine.dispose()

@@ -50,12 +50,12 @@ def test_existing_movies_get_their_search_text(old_database_app):
     from flask_migrate import upgrade
 
     from webapp.extensions import db
-    from webapp.services.catalog import browse_query
+    from webapp.services.browsing import BrowseRequest, filtered_query
 
     upgrade()
     assert db.session.scalar(text("SELECT search_text FROM movies WHERE id = 7")) == \
         "miserables, les\nmiserables, les (1995)"
-    assert [m.id for m in db.session.scalars(browse_query(None, None, "MISÉRABLES"))] == [7]
+    assert [m.id for m in db.session.scalars(filtered_query(BrowseRequest(text="MISÉRABLES")))] == [7]
 
 
 def test_downgrade_returns_to_the_old_schema(old_database_app):

@@ -1,6 +1,7 @@
 """``movie_info`` bookkeeping (upserts, retry schedule) and the tasks' outcomes, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import timedelta
 
@@ -28,6 +29,17 @@ def test_failures_back_off_with_growing_delays(worker_app):
     assert cache.retry_delay("not_found", 40, refresh_days=30) == timedelta(days=30)  # capped
 
 
+def test_scraped_text_is_stored_without_control_characters(worker_app):
+    """A NUL in a scraped title or error reason (which PostgreSQL refuses in text) is dropped, not a failed write;
+    markup is kept as text, for the pages to escape."""
+    record = dataclasses.replace(RECORD, title="玩具\x00总动员<script>x</script>", original_title="Toy\x07 Story\x00")
+    cache.record_ok(1, record, None, None, refresh_days=30)
+    assert (info(1).status, info(1).title_zh, info(1).original_title) == \
+        ("ok", "玩具总动员<script>x</script>", "Toy Story")
+    cache.record_failure(2, "error", "ParseError: unexpected \x00 in 'a\x1bb'", refresh_days=30)
+    assert (info(2).status, info(2).last_error) == ("error", "ParseError: unexpected  in 'ab'")
+
+
 def test_ok_upsert_is_idempotent_and_a_failed_refresh_keeps_the_info(worker_app):
     cache.record_failure(1, "error", "HTTP 500", refresh_days=30)
     cache.record_ok(1, RECORD, "1.jpg", None, refresh_days=30)
@@ -43,6 +55,15 @@ def test_ok_upsert_is_idempotent_and_a_failed_refresh_keeps_the_info(worker_app)
     kept = info(1)
     assert (kept.status, kept.title_zh, kept.attempts, kept.last_error) == ("ok", "玩具总动员", 1, "no match")
     assert db.session.scalars(select(MovieInfo.movie_id)).all() == [1]
+
+
+def test_the_imdb_id_of_the_subject_page_is_stored_and_none_is_never_invented(worker_app):
+    from dataclasses import replace
+
+    cache.record_ok(1, RECORD, None, None, refresh_days=30)
+    assert info(1).imdb_id is None
+    cache.record_ok(1, replace(RECORD, imdb_id="tt0114709"), None, None, refresh_days=30)
+    assert info(1).imdb_id == "tt0114709"
 
 
 def test_backfill_queues_a_few_and_skips_while_the_circuit_is_open(fake, tmp_path, redis_url, pg_url):
@@ -128,3 +149,34 @@ def test_retries_and_postponements_are_logged_with_their_reason(fake, tmp_path, 
     assert any(m.startswith("movie 1 retried in ") and f"(retry 1 of 5): HTTP 500 from {fake.url}/search" in m
                for m in messages), messages
     assert any(m.startswith("movie [3] postponed ") and "blocked: HTTP 403 from" in m for m in messages), messages
+
+
+def test_a_database_connection_cut_mid_task_is_retried_not_an_error(fake, tmp_path, redis_url, pg_url):
+    """Every backend of the database is terminated while the task waits for Douban's search (its session holds a
+    connection): the task is retried on a new connection and ends ``ok``, not ``error`` for an hour."""
+    import threading
+
+    import psycopg
+
+    from tests.worker.processes import wait_until
+    from worker.tasks import fetch_movie_info
+
+    app = app_from_env(worker_env(pg_url, fake, tmp_path, redis_url), tmp_path)
+    fake.set_mode(delay=1.5, times=1, paths=["/search"])
+
+    def terminate_during_the_search():
+        wait_until(lambda: fake.requests("/search"), 10, message="the search")
+        with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+    killer = threading.Thread(target=terminate_during_the_search)
+    killer.start()
+    with app.app_context():
+        assert fetch_movie_info.apply(args=[1]).get() == "ok"
+        killer.join()
+        row = info(1)
+        assert (row.status, row.attempts, row.last_error) == ("ok", 0, None)
+        db.session.remove()
+        db.engine.dispose()
+    assert len(fake.requests("/search")) == 2  # the first try's search, and the retry's

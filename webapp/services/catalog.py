@@ -1,13 +1,12 @@
-"""The catalogue: loading it from MovieLens, browsing by genre/year/title, and the best-liked movies."""
+"""The catalogue: loading it from MovieLens, the best-liked movies, its decades."""
 from dataclasses import dataclass
 
 import numpy as np
 from movrec.dataset import Dataset
-from sqlalchemy import Select, or_, select
+from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Movie, MovieInfo
-from webapp.services.folding import search_key
+from webapp.models import Movie
 
 # Bayesian average: a movie's mean pulled towards a typical mean by this many imaginary ratings,
 # so a 5.0 from two people does not outrank a 4.5 from two thousand.
@@ -31,6 +30,7 @@ def import_catalog(dataset: Dataset) -> ImportResult:
     size = int(max([m.movie_id for m in dataset.movies] + [int(ids.max()) if ids.size else 0])) + 1
     counts = np.bincount(ids, minlength=size)
     sums = np.bincount(ids, weights=stars, minlength=size)
+    by_stars = np.bincount(ids * 5 + np.clip(stars.astype(np.int64), 1, 5) - 1, minlength=size * 5).reshape(size, 5)
 
     existing = {m.id: m for m in db.session.scalars(select(Movie))}
     added = updated = 0
@@ -38,7 +38,8 @@ def import_catalog(dataset: Dataset) -> ImportResult:
         count = int(counts[item.movie_id])
         values = {"title": item.title, "raw_title": item.raw_title, "year": item.year,
                   "genres": "|".join(item.genres), "rating_count": count,
-                  "rating_mean": round(float(sums[item.movie_id]) / count, 4) if count else None}
+                  "rating_mean": round(float(sums[item.movie_id]) / count, 4) if count else None,
+                  "star_counts": ",".join(map(str, by_stars[item.movie_id]))}
         movie = existing.get(item.movie_id)
         if movie is None:
             db.session.add(Movie(id=item.movie_id, **values))
@@ -57,34 +58,25 @@ def liked_score():
             / (Movie.rating_count + PRIOR_RATINGS))
 
 
-def browse_query(genre: str | None, year: int | None, text: str | None) -> Select:
-    """Movies matching all given filters (genre name, year, English or cached Chinese title), best-liked first.
-    English titles match whatever the case and accents ("MISÉRABLES" finds "Misérables"), on every database."""
-    query = select(Movie)
-    if genre:
-        query = query.where(("|" + Movie.genres + "|").contains(f"|{genre}|", autoescape=True))
-    if year:
-        query = query.where(Movie.year == year)
-    if text:
-        zh_match = select(MovieInfo.movie_id).where(MovieInfo.title_zh.icontains(text, autoescape=True))
-        query = query.where(or_(Movie.search_text.contains(search_key(text), autoescape=True),
-                                Movie.id.in_(zh_match)))
-    return query.order_by(liked_score().desc().nulls_last(), Movie.id)
-
-
 def home_rows(genres: tuple[str, ...], top: int, per_genre: int) -> tuple[list[int], dict[str, list[int]]]:
-    """Ids of the best-liked movies overall and per genre (genres with no rated movie left out)."""
-    query = select(Movie.id, Movie.genres).where(Movie.rating_count > 0).order_by(liked_score().desc(), Movie.id)
+    """Ids of the best-liked movies overall and per genre; the genres come most rated first (genres with no
+    rated movie left out)."""
+    query = (select(Movie.id, Movie.genres, Movie.rating_count).where(Movie.rating_count > 0)
+             .order_by(liked_score().desc(), Movie.id))
     ranked = db.session.execute(query).all()
     rows: dict[str, list[int]] = {genre: [] for genre in genres}
-    for movie_id, movie_genres in ranked:
+    ratings = dict.fromkeys(genres, 0)
+    for movie_id, movie_genres, count in ranked:
         for genre in movie_genres.split("|"):
-            if genre in rows and len(rows[genre]) < per_genre:
-                rows[genre].append(movie_id)
-    return [movie_id for movie_id, _ in ranked[:top]], {g: ids for g, ids in rows.items() if ids}
+            if genre in rows:
+                ratings[genre] += count
+                if len(rows[genre]) < per_genre:
+                    rows[genre].append(movie_id)
+    by_ratings = sorted((g for g in genres if rows[g]), key=lambda g: -ratings[g])
+    return [movie_id for movie_id, _, _ in ranked[:top]], {g: rows[g] for g in by_ratings}
 
 
-def years() -> list[int]:
-    """The release years in the catalogue, newest first."""
-    return list(db.session.scalars(select(Movie.year).distinct().where(Movie.year.is_not(None))
-                                   .order_by(Movie.year.desc())))
+def decades() -> list[int]:
+    """The decades of the catalogue's release years (1990 for the 1990s), newest first."""
+    years = db.session.scalars(select(Movie.year).distinct().where(Movie.year.is_not(None)))
+    return sorted({year // 10 * 10 for year in years}, reverse=True)

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 from movrec.artifacts import ArtifactsError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from webapp.extensions import db, limiter
 from webapp.services.recommender import get_recommender
@@ -31,8 +31,7 @@ def essential_problems() -> dict[str, str]:
     """`{part: what is wrong}` for the database, its schema and the artifacts; empty when all serve."""
     problems = {}
     try:
-        with db.engine.connect() as connection:
-            current = set(MigrationContext.configure(connection).get_current_heads())
+        current = _database_revisions()
     except SQLAlchemyError as exc:
         problems["database"] = f"unreachable: {type(exc).__name__}"
     else:
@@ -45,6 +44,21 @@ def essential_problems() -> dict[str, str]:
     except ArtifactsError as exc:
         problems["artifacts"] = str(exc)
     return problems
+
+
+def _database_revisions() -> set[str]:
+    """The database's migration revisions; read again when the first connection was cut (a terminated backend, a
+    restarted server), so that one lost connection does not report the database unreachable."""
+    def read() -> set[str]:
+        with db.engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads())
+
+    try:
+        return read()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        return read()
 
 
 def degraded_parts() -> dict[str, str]:

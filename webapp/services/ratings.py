@@ -1,14 +1,27 @@
 """A site user's ratings: reading them, saving and removing them, and the picks computed from them."""
 from collections.abc import Mapping
 
+import numpy as np
+
 from flask_login import current_user
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db, upsert_insert
 from webapp.models import Rating, utcnow
 from webapp.services.cards import Card, build_card_lists
+from webapp.services.marks import Mark, marked_ids
 from webapp.services.recommender import get_recommender
+
+PICKS_PER_PAGE = 12
+
+
+STARS = ("1", "2", "3", "4", "5")  # a rating as a form sends it: one ASCII digit
+
+
+def parse_stars(raw: str | None) -> int | None:
+    """`raw` as 1-5 stars, or None when it is not written as one of `STARS` ("٣", "４", "+4", " 4", "3.5" are not)."""
+    return int(raw) if raw in STARS else None
 
 
 def ratings_of(user_id: int) -> dict[int, int]:
@@ -16,9 +29,9 @@ def ratings_of(user_id: int) -> dict[int, int]:
     return dict(db.session.execute(select(Rating.movie_id, Rating.stars).where(Rating.user_id == user_id)).all())
 
 
-def stars_given(user_id: int, movie_id: int) -> int | None:
-    """The user's rating of the movie, or None."""
-    return db.session.scalar(select(Rating.stars).where(Rating.user_id == user_id, Rating.movie_id == movie_id))
+def rating_count(user_id: int) -> int:
+    """How many movies the user rated."""
+    return db.session.scalar(select(func.count()).select_from(Rating).where(Rating.user_id == user_id))
 
 
 def rated_movies(user_id: int) -> list[Rating]:
@@ -50,12 +63,24 @@ def remove_rating(user_id: int, movie_id: int) -> None:
     db.session.commit()
 
 
-def picks_for_current_user(k: int = 12) -> list[Card]:
-    """Picks from the user's demographics and ratings, each with its "because" movie and predicted stars."""
+def predicted_for_current_user(movie_ids: list[int], ratings: dict[int, int] | None = None) -> np.ndarray:
+    """The stars (1-5) the signed-in member would likely give each movie, NaN where the model cannot tell;
+    `ratings` are theirs when already read."""
+    ratings = ratings_of(current_user.id) if ratings is None else ratings
+    recommender = get_recommender()
+    rating_vector = recommender.new_user_vectors(current_user.gender, current_user.age, current_user.occupation,
+                                                 ratings)[1]
+    return recommender.predicted_stars_or_nan(rating_vector, movie_ids)
+
+
+def picks_for_current_user(k: int = PICKS_PER_PAGE, page: int = 1) -> list[Card]:
+    """Page `page` (`k` a page) of the picks from the user's demographics and ratings, each with its
+    "because" movie and predicted stars; movies the user hid never appear."""
     ratings = ratings_of(current_user.id)
     recommender = get_recommender()
     member = (current_user.gender, current_user.age, current_user.occupation)
-    pairs = recommender.for_new_user(*member, ratings, k=k)
+    pairs = recommender.for_new_user(*member, ratings, k=k * page,
+                                     exclude=marked_ids(Mark.HIDDEN, current_user.id))[k * (page - 1):]
     because = {movie_id: recommender.because(movie_id, ratings) for movie_id, _ in pairs} if ratings else {}
     ids = [movie_id for movie_id, _ in pairs]
     predicted = dict(zip(ids, recommender.predicted_stars(recommender.new_user_vectors(*member, ratings)[1], ids)))

@@ -1,7 +1,8 @@
-"""Response security headers, safe redirect targets, and the reverse proxies whose headers are believed."""
+"""Response security headers, safe redirect targets, requests carrying NUL characters, and the reverse proxies
+whose headers are believed."""
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -28,6 +29,14 @@ def safe_next(default: str) -> str:
     """The request's `next` argument (query or form) if it stays on this site, else `default`."""
     target = request.values.get("next")
     return target if is_safe_redirect(target) else default
+
+
+def refuse_nul_characters() -> None:
+    """A 400 for a query or form field (name or value) holding a NUL character: no input means one, and
+    PostgreSQL refuses it in any text it is sent, so a search or sign-in carrying one would be a 500."""
+    for fields in (request.args, request.form):
+        if any("\x00" in name or "\x00" in value for name, value in fields.items(multi=True)):
+            abort(400)
 
 
 def add_security_headers(response: Response) -> Response:

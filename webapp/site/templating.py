@@ -1,10 +1,19 @@
-"""Names every template can use: language switch data, category labels, poster URLs."""
+"""Names every template can use: language switch data, category labels, poster and page URLs, the member's marks."""
+import re
+
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 
 from webapp.models import Movie
+from webapp.services.member_marks import member_marks
+from webapp.site import card_fragments
 from webapp.site.i18n import HTML_LANG
 from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, OCCUPATION_LABELS, genre_label
+
+# Where people read about a movie elsewhere (links for visitors, not the endpoints the worker fetches).
+DOUBAN_PAGE = "https://movie.douban.com/subject/{}/"
+IMDB_PAGE = "https://www.imdb.com/title/{}/"
+IMDB_ID = re.compile(r"tt\d{5,10}")
 
 
 # Card lists build two URLs per movie; formatting them directly is ~20x cheaper than url_for and
@@ -23,6 +32,16 @@ def poster_url(movie: Movie) -> str | None:
     return f"{request.script_root}/posters/{movie.id}{version}"
 
 
+def douban_page_url(douban_id: str | None) -> str | None:
+    """The movie's page on Douban for people to visit, when its Douban id is known."""
+    return DOUBAN_PAGE.format(douban_id) if douban_id and douban_id.isdigit() else None
+
+
+def imdb_page_url(imdb_id: str | None) -> str | None:
+    """The movie's IMDb page, only for an IMDb id read from its Douban page (never guessed)."""
+    return IMDB_PAGE.format(imdb_id) if imdb_id and IMDB_ID.fullmatch(imdb_id) else None
+
+
 def _template_context() -> dict:
     locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     return {
@@ -36,5 +55,8 @@ def _template_context() -> dict:
 def register_template_helpers(app: Flask) -> None:
     """Install the context processor and globals the templates rely on."""
     app.context_processor(_template_context)
+    card_fragments.init_app(app)
     app.jinja_env.globals.update(genre_label=genre_label, movie_url=movie_url, poster_url=poster_url, age_labels=AGE_LABELS,
-                                 gender_labels=GENDER_LABELS, occupation_labels=OCCUPATION_LABELS)
+                                 douban_page_url=douban_page_url, imdb_page_url=imdb_page_url,
+                                 gender_labels=GENDER_LABELS, occupation_labels=OCCUPATION_LABELS,
+                                 member_marks=member_marks)

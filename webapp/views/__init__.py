@@ -1,4 +1,4 @@
-"""The site's pages: one blueprint per area with its forms (catalog, accounts, picks, api, admin), the error
+"""The site's pages: one blueprint per area with its forms (catalog, accounts, account, picks, lists, api, admin), the error
 pages, and the `<id:...>` URL converter, which accepts ids written the one way `webapp.site.ids` allows
 (anything else is a 404)."""
 from flask import Flask
@@ -25,9 +25,9 @@ class IdConverter(BaseConverter):
 
 def register_views(app: Flask) -> None:
     """The `<id:...>` converter (before the routes that use it), every blueprint, and the error pages."""
-    from webapp.views import accounts, admin, api, catalog, errors, picks
+    from webapp.views import account, accounts, admin, api, catalog, errors, lists, picks
 
     app.url_map.converters["id"] = IdConverter
-    for view in (catalog, accounts, picks, api, admin):
+    for view in (catalog, accounts, account, picks, lists, api, admin):
         app.register_blueprint(view.bp)
     errors.register_error_handlers(app)

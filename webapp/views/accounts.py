@@ -5,7 +5,7 @@ from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import Field, PasswordField, SelectChoice, SelectField, StringField, SubmitField
@@ -13,9 +13,10 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Val
 
 from webapp.extensions import db, limiter, login_manager
 from webapp.models import User
+from webapp.services.accounts import end_sessions
 from webapp.services.cards import ask_for_missing_info, load_movies
 from webapp.services.folding import display_username, username_key, username_problem
-from webapp.services.ratings import save_ratings
+from webapp.services.ratings import parse_stars, rating_count, ratings_of, save_ratings
 from webapp.services.recommender import get_recommender
 from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, LANGUAGE_COOKIE, OCCUPATION_LABELS
 from webapp.site.ids import parse_id
@@ -30,6 +31,11 @@ ONBOARDING_MOVIES = 30
 
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def _int_or_none(value) -> int | None:
+    """A select's value as an int; the empty "choose" option is None."""
+    return None if value in ("", None) else int(value)
 
 
 def _usable_username(_form, field: Field) -> None:
@@ -50,7 +56,10 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Repeat password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
     gender = SelectField(_l("Gender"), choices=_choices(GENDER_LABELS), validators=[InputRequired()])
-    age = SelectField(_l("Age"), coerce=int, choices=_choices(AGE_LABELS), validators=[InputRequired()])
+    # No age is chosen until the visitor picks one: the first option asks for it and is not an answer.
+    age = SelectField(_l("Age"), coerce=_int_or_none, choices=[SelectChoice("", _l("Choose your age")),
+                                                             *_choices(AGE_LABELS)],
+                      validators=[InputRequired(message=_l("Choose your age."))])
     occupation = SelectField(_l("Occupation"), coerce=int, choices=_choices(OCCUPATION_LABELS),
                              validators=[InputRequired()])
     submit = SubmitField(_l("Create account"))
@@ -77,7 +86,7 @@ def load_user(session_id: str) -> User | None:
     return user if user is not None and str(user.session_version) == version else None
 
 
-def _sign_in(user: User) -> None:
+def sign_in(user: User) -> None:
     """Sign `user` in with a fresh CSRF token (the one of the signed-out visitor is not carried over)."""
     session.pop("csrf_token", None)
     login_user(user)
@@ -109,7 +118,7 @@ def register():
             except IntegrityError:  # lost a race for the same name: the unique key decided
                 db.session.rollback()
             else:
-                _sign_in(user)
+                sign_in(user)
                 return redirect(url_for("accounts.welcome"))
         form.username.errors.append(_("This username is taken."))
     return render_template("accounts/register.html", form=form)
@@ -126,7 +135,7 @@ def login():
         user = db.session.scalar(select(User).where(User.username_key == username_key(form.username.data)))
         password_ok = check_password_hash(user.password_hash if user else _UNKNOWN_USER_HASH, form.password.data)
         if user is not None and password_ok:
-            _sign_in(user)
+            sign_in(user)
             return redirect(safe_next(url_for("catalog.home")))
         form.password.errors.append(_("Wrong username or password."))
     return render_template("accounts/login.html", form=form, next=safe_next(""))
@@ -139,10 +148,7 @@ def logout():
     if not current_user.is_authenticated:
         return redirect(url_for("catalog.home"))
     if form.validate_on_submit():
-        # Every session of the account, copies of the cookie included, ends here (one statement: no lost update).
-        db.session.execute(update(User).where(User.id == current_user.id)
-                           .values(session_version=User.session_version + 1))
-        db.session.commit()
+        end_sessions(current_user.id)  # every session of the account, copies of the cookie included
         logout_user()
         session.pop("csrf_token", None)
         flash(_("You are signed out."), "info")
@@ -153,7 +159,8 @@ def logout():
 @bp.route("/welcome", methods=["GET", "POST"])
 @login_required
 def welcome():
-    """Onboarding: rate some well-known movies spanning tastes, all in one submit; skippable."""
+    """Onboarding: rate some well-known movies spanning tastes. The page's script saves each click at once;
+    "Done" and "Skip" both save what the form holds (all of it without JavaScript) and open the picks."""
     form = ConfirmForm()
     movie_ids = get_recommender().onboarding(k=ONBOARDING_MOVIES)
     movies = load_movies(movie_ids)
@@ -161,24 +168,27 @@ def welcome():
     if form.validate_on_submit():
         stars = _onboarding_stars([m.id for m in shown])
         save_ratings(current_user.id, stars)
-        if stars:
+        if rated := rating_count(current_user.id):
             flash(ngettext("Thanks! Your picks now use your rating.",
-                           "Thanks! Your picks now use your %(num)d ratings.", len(stars)), "info")
+                           "Thanks! Your picks now use your %(num)d ratings.", rated), "info")
         return redirect(url_for("picks.my_picks"))
     ask_for_missing_info(shown)
-    return render_template("accounts/welcome.html", form=form, movies=shown)
+    my_ratings = ratings_of(current_user.id)
+    return render_template("accounts/welcome.html", form=form, movies=shown, my_ratings=my_ratings,
+                           rated=len(my_ratings))
 
 
 def _onboarding_stars(movie_ids: list[int]) -> dict[int, int]:
-    """The submitted `stars-<id>` values for the offered movies; anything but 1-5 or blank is a 400."""
+    """The submitted `stars-<id>` values for the offered movies; anything but 1-5 (`parse_stars`) or blank is a
+    400."""
     stars = {}
     for movie_id in movie_ids:
         value = request.form.get(f"stars-{movie_id}", "")
         if value == "":
             continue
-        if value not in {"1", "2", "3", "4", "5"}:
+        if (parsed := parse_stars(value)) is None:
             abort(400)
-        stars[movie_id] = int(value)
+        stars[movie_id] = parsed
     return stars
 
 

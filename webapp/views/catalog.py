@@ -1,4 +1,6 @@
 """The catalogue: home, browsing and search, movie pages, posters, the model page, health check."""
+from math import isnan
+
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 from flask_login import current_user
 from movrec.artifacts import LOSS_CURVE
@@ -9,54 +11,62 @@ from webapp.extensions import db
 from webapp.models import MovieInfo
 from webapp.services import health, page_cache
 from webapp.services.cards import ask_for_missing_info, build_card_lists, info_version, info_version_of, load_movies
-from webapp.services.catalog import browse_query, home_rows, years
-from webapp.services.ratings import picks_for_current_user, stars_given
+from webapp.services.browsing import (FOR_ME, SORT_LABELS, browse_page, chinese_titles_fetched, has_cjk,
+                                      page_window, parse_browse_args)
+from webapp.services.catalog import decades, home_rows
+from webapp.services.demo_profiles import demo_profiles
+from webapp.services.ratings import picks_for_current_user, predicted_for_current_user, ratings_of
 from webapp.services.recommender import artifacts_dir, get_recommender
 from webapp.site.ids import parse_id
-from webapp.views.picks import RatingForm
 
 bp = Blueprint("catalog", __name__)
 TOP_MOVIES = 12
 PER_GENRE = 8
+HOME_GENRES = 4  # rows on the home page: the most rated genres; the others are links
 RECOMMENDATIONS = 10
 DEMO_PROFILES = 8
 POSTER_MAX_AGE = 30 * 24 * 3600
-MAX_PAGE = 10_000
 
 
 @bp.route("/")
 def home():
-    """Search box; the signed-in user's picks, else the best-liked movies and a row per genre."""
+    """What the site is, one search box; the signed-in user's picks, the best-liked movies, rows for the most rated
+    genres and links to the others, and the dataset's members described."""
     key = page_cache.page_key()
     if (cached := page_cache.cached_page(key)) is not None:
         return cached
-    top_ids, genre_ids = home_rows(GENRES, TOP_MOVIES, PER_GENRE)
+    top_ids, all_genre_ids = home_rows(GENRES, TOP_MOVIES, PER_GENRE)
+    genre_ids = dict(list(all_genre_ids.items())[:HOME_GENRES])
     shown = tuple(dict.fromkeys([*top_ids, *(i for ids in genre_ids.values() for i in ids)]))
     version = info_version(shown) if key else None
     genres = list(genre_ids)
     top, *genre_rows = build_card_lists([[(i, None) for i in top_ids]] +
                                         [[(i, None) for i in genre_ids[g]] for g in genres])
     picks = picks_for_current_user() if current_user.is_authenticated else None
-    demo_users = [int(u) for u in get_recommender().user_ids[:DEMO_PROFILES]]
     body = render_template("catalog/home.html", picks=picks, top=top, genre_rows=list(zip(genres, genre_rows)),
-                           demo_users=demo_users)
+                           more_genres=list(all_genre_ids)[HOME_GENRES:], demo_profiles=demo_profiles(DEMO_PROFILES))
     page_cache.store_page(key, shown, version, body)
     return body
 
 
 @bp.route("/movies")
 def browse():
-    """Movies by genre, year and title (English, or Chinese once cached), paginated."""
-    genre = request.args.get("genre") or None
-    year = parse_id(request.args.get("year"), maximum=2100)
-    year = year if year is not None and year >= 1800 else None
-    query_text = (request.args.get("q") or "").strip()[:100] or None
-    page = parse_id(request.args.get("page"), maximum=MAX_PAGE) or 1
-    pagination = db.paginate(browse_query(genre, year, query_text), page=page,
-                             per_page=current_app.config["MOVIES_PER_PAGE"], error_out=False)
-    ask_for_missing_info(pagination.items)
-    return render_template("catalog/browse.html", pagination=pagination, genre=genre, year=year,
-                           q=query_text or "", genres=GENRES, years=years())
+    """Movies by genre, year range or decade and title (English, or Chinese once cached), sorted as asked,
+    with numbered pages; bad parameters are dropped with a message."""
+    signed_in = current_user.is_authenticated
+    asked = parse_browse_args(request.args, signed_in)
+    ratings = ratings_of(current_user.id) if signed_in and asked.sort == FOR_ME else None
+    predicted = (lambda ids: predicted_for_current_user(ids, ratings)) if ratings is not None else None
+    results = browse_page(asked, current_app.config["MOVIES_PER_PAGE"], predicted)
+    ask_for_missing_info(results.items)
+    stars = {}
+    if predicted is not None:
+        shown = predicted([m.id for m in results.items])
+        stars = {m.id: float(s) for m, s in zip(results.items, shown) if not isnan(s)}
+    fetched = chinese_titles_fetched() if has_cjk(asked.text) else None
+    return render_template("catalog/browse.html", results=results, asked=asked, stars=stars, fetched=fetched,
+                           genres=GENRES, decades=decades(), sorts=SORT_LABELS, for_me=FOR_ME,
+                           window=page_window(results.page, results.pages))
 
 
 @bp.route("/movies/<id:movie_id>")
@@ -78,12 +88,14 @@ def movie(movie_id: int):
         abort(404)
     version = info_version_of(movies.values()) if key else None
     similar_cards, also_liked_cards = build_card_lists([similar, also_liked], also_shown=[movie], movies=movies)
-    my_rating = form = None
+    my_rating = predicted = None
     if current_user.is_authenticated:  # visitors get no form, so no session cookie
-        my_rating = stars_given(current_user.id, movie_id)
-        form = RatingForm(stars=my_rating)
+        ratings = ratings_of(current_user.id)
+        my_rating = ratings.get(movie_id)
+        stars = float(predicted_for_current_user([movie_id], ratings)[0])
+        predicted = None if isnan(stars) else stars
     body = render_template("catalog/movie.html", movie=movie, similar=similar_cards, also_liked=also_liked_cards,
-                           my_rating=my_rating, form=form)
+                           my_rating=my_rating, predicted=predicted)
     page_cache.store_page(key, shown, version, body)
     return body
 

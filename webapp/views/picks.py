@@ -1,66 +1,91 @@
-"""Personal recommendations: my picks, my ratings, rating a movie (`RatingForm`, also on the movie page),
-and the dataset's demo profiles."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+"""Personal recommendations: my picks (paged), my ratings, rating a movie and clearing the rating
+(`RatingForm`, on movie pages and cards), and the dataset's demo profiles."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from movrec.recommender import UnknownUser
-from wtforms import IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import StringField, SubmitField
+from wtforms.validators import AnyOf, InputRequired
 
 from webapp.extensions import db
 from webapp.models import Movie
 from webapp.services.cards import build_card_lists, load_movies
-from webapp.services.ratings import picks_for_current_user, rated_movies, remove_rating, save_ratings
+from webapp.services.ratings import (PICKS_PER_PAGE, STARS, parse_stars, picks_for_current_user, rated_movies,
+                                     rating_count, remove_rating, save_ratings)
 from webapp.services.recommender import get_recommender
-from webapp.site.security import safe_next
+from webapp.site.ids import parse_id
+from webapp.site.replies import answer
 
 bp = Blueprint("picks", __name__)
 PROFILE_TOP_RATED = 12
+MAX_PICKS_PAGE = 20  # 240 picks: past that the list says little about the member
 
 
 class RatingForm(FlaskForm):
-    """Rate a movie 1-5, or remove the rating with the `delete` button."""
+    """Rate a movie 1-5 (`services.ratings.STARS`; the "Clear" button posts the same form to `clear_rating`)."""
 
-    stars = IntegerField(_l("Your rating"), validators=[InputRequired(), NumberRange(min=1, max=5)])
+    stars = StringField(_l("Your rating"), validators=[InputRequired(), AnyOf(STARS)])
     submit = SubmitField(_l("Save rating"))
-    delete = SubmitField(_l("Remove rating"))
 
 
 @bp.route("/picks")
 @login_required
 def my_picks():
-    """The signed-in user's picks, refreshed from their ratings on every load."""
-    return render_template("picks/picks.html", picks=picks_for_current_user())
+    """The signed-in user's picks, a page (`?page=`) at a time, refreshed from their ratings on every load."""
+    page = min(parse_id(request.args.get("page")) or 1, MAX_PICKS_PAGE)
+    picks = picks_for_current_user(page=page)
+    return render_template("picks/picks.html", picks=picks, page=page,
+                           has_next=page < MAX_PICKS_PAGE and len(picks) == PICKS_PER_PAGE)
 
 
 @bp.route("/ratings")
 @login_required
 def my_ratings():
     """The signed-in user's ratings, each changeable and removable."""
-    return render_template("picks/ratings.html", ratings=rated_movies(current_user.id), form=RatingForm())
+    return render_template("picks/ratings.html", ratings=rated_movies(current_user.id))
+
+
+def known_movie_of_member(movie_id: int, signed_out_message: str | None = None):
+    """None when the movie exists and a member is signed in; a 404 for an unknown movie; for a visitor, the
+    sign-in page (with `signed_out_message`) that then returns to the movie (these URLs answer POST only)."""
+    if db.session.get(Movie, movie_id) is None:
+        abort(404)
+    if not current_user.is_authenticated:
+        flash(signed_out_message or _("Please sign in to rate movies."), "info")
+        return redirect(url_for("accounts.login", next=url_for("catalog.movie", movie_id=movie_id)))
+    return None
 
 
 @bp.route("/movies/<id:movie_id>/rate", methods=["POST"])
 def rate(movie_id: int):
-    """Save (1-5 `stars`) or remove (`delete`) the user's rating; anything else is a 400. Signed out, it is the
-    sign-in page, which then returns to the movie (this URL answers POST only)."""
-    if db.session.get(Movie, movie_id) is None:
-        abort(404)
-    if not current_user.is_authenticated:
-        flash(_("Please sign in to rate movies."), "info")
-        return redirect(url_for("accounts.login", next=url_for("catalog.movie", movie_id=movie_id)))
+    """Save the user's rating (1-5 `stars`; anything else is a 400). The page's script gets JSON."""
+    if (signed_out := known_movie_of_member(movie_id)) is not None:
+        return signed_out
     form = RatingForm()
-    if form.delete.data:
-        remove_rating(current_user.id, movie_id)
-        flash(_("Rating removed."), "info")
-    elif form.validate():
-        save_ratings(current_user.id, {movie_id: form.stars.data})
-        flash(_("Rating saved. Your picks are updated."), "info")
-    else:
+    if not form.validate():
         abort(400)
-    return redirect(safe_next(url_for("catalog.movie", movie_id=movie_id)))
+    stars = parse_stars(form.stars.data)
+    save_ratings(current_user.id, {movie_id: stars})
+    return _rating_answer(_("Rating saved. Your picks are updated."), movie_id, stars)
+
+
+@bp.route("/movies/<id:movie_id>/rating/clear", methods=["POST"])
+def clear_rating(movie_id: int):
+    """Remove the user's rating of the movie (nothing to remove is fine). The page's script gets JSON."""
+    if (signed_out := known_movie_of_member(movie_id)) is not None:
+        return signed_out
+    remove_rating(current_user.id, movie_id)
+    return _rating_answer(_("Rating removed."), movie_id, None)
+
+
+def _rating_answer(message: str, movie_id: int, stars: int | None):
+    rated = rating_count(current_user.id)
+    return answer(message, url_for("catalog.movie", movie_id=movie_id), movie_id=movie_id, stars=stars,
+                  rated=rated, rated_message=ngettext("%(num)d rated: your picks are ready",
+                                                      "%(num)d rated: your picks are ready", rated))
 
 
 @bp.route("/users/<id:user_id>")

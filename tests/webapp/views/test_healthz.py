@@ -25,6 +25,34 @@ def test_healthz_reports_an_unreachable_database(tmp_path, tiny_artifacts_dir, t
     assert response.get_json()["errors"]["database"].startswith("unreachable")
 
 
+def test_healthz_reads_the_database_again_when_its_connection_is_cut(pg_url, tmp_path, tiny_artifacts_dir,
+                                                                   tiny_dataset_dir):
+    """The check's connection is terminated (pg_terminate_backend) right after the pool hands it out: the check
+    reads again on a new one and answers 200, not 503 "unreachable"."""
+    import psycopg
+    from flask_migrate import upgrade
+    from sqlalchemy import event
+
+    from webapp import create_app
+    from webapp.extensions import db
+
+    app = create_app(web_config(pg_url, tmp_path, tiny_artifacts_dir, tiny_dataset_dir))
+    cut = []
+    with app.app_context():
+        upgrade()
+
+        @event.listens_for(db.engine, "checkout")
+        def cut_the_first(dbapi_connection, _record, _proxy):
+            if not cut:
+                cut.append(dbapi_connection.info.backend_pid)
+                with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as admin:
+                    admin.execute("SELECT pg_terminate_backend(%s)", [cut[0]])
+
+        response = app.test_client().get("/healthz")
+        db.engine.dispose()
+    assert cut and response.status_code == 200, response.get_json()
+
+
 @pytest.mark.parametrize("backend", ["sqlite_url", "pg_url"])
 def test_healthz_reports_a_database_not_migrated_to_head(backend, request, tmp_path, tiny_artifacts_dir,
                                                          tiny_dataset_dir):

@@ -66,21 +66,26 @@ def test_rate_saves_changes_and_removes_a_rating(app, client):
     assert response.status_code == 302 and response.headers["Location"] == "/movies/2"
     assert saved_ratings(app) == {2: 4}
     html = client.get("/movies/2").get_data(as_text=True)
-    assert re.search(r'name="stars" value="4" checked', html) and 'name="delete"' in html
+    assert re.search(r'id="stars-2-4" name="stars" value="4" checked', html)
+    assert 'formaction="/movies/2/rating/clear"' in html
     rate(client, 2, 1)
     assert saved_ratings(app) == {2: 1}
     ratings_page = client.get("/ratings").get_data(as_text=True)
     assert 'id="my-ratings"' in ratings_page and 'data-movie-id="2"' in ratings_page
-    response = rate(client, 2, "", delete="1", next="/ratings")
-    assert response.headers["Location"] == "/ratings"
+    token = csrf_token(client, "/ratings")
+    response = client.post("/movies/2/rating/clear", data={"csrf_token": token, "stars": "1", "next": "/ratings"})
+    assert response.status_code == 302 and response.headers["Location"] == "/ratings"
     assert saved_ratings(app) == {}
+    again = client.post("/movies/2/rating/clear", data={"csrf_token": token})
+    assert again.status_code == 302 and saved_ratings(app) == {}
 
 
-@pytest.mark.parametrize("stars", ["0", "6", "-1", "abc", "", "4.5"])
+@pytest.mark.parametrize("stars", ["0", "6", "-1", "abc", "", "4.5", "3.5", "1e1", "9" * 30])
 def test_ratings_outside_one_to_five_are_rejected(app, client, stars):
     register(client, "otto")
     rate(client, 3, 3)
-    assert rate(client, 3, stars).status_code == 400
+    response = rate(client, 3, stars)
+    assert response.status_code == 400 and "The request could not be understood." in response.get_data(as_text=True)
     assert saved_ratings(app) == {3: 3}
 
 

@@ -8,7 +8,8 @@ import pytest
 HUGE = "9" * 20
 
 
-@pytest.mark.parametrize("path", ["/movies/01", "/movies/٣", "/movies/２", "/movies/+2", "/movies/0",
+@pytest.mark.parametrize("path", ["/movies/01", "/movies/٣", "/movies/２", "/movies/١٢", "/movies/１２",
+                                  "/users/１２", "/api/movies/١٢/similar", "/movies/+2", "/movies/0",
                                   "/movies/2147483648", f"/movies/{HUGE}", "/posters/02", "/users/01",
                                   "/api/movies/02/similar", "/movies/002/rate"])
 def test_ids_written_another_way_match_no_page(client, path):

@@ -1,0 +1,71 @@
+"""Cards rendered once per movie, language, note and version of the movie's data; pages sent compressed when the
+browser accepts it."""
+from __future__ import annotations
+
+import gzip
+import re
+
+from tests.webapp.helpers import CSRF_INPUT, csrf_token, register
+from tests.webapp.views.test_catalog import cache_info
+from webapp.site.card_fragments import EXTENSION, FragmentCache
+
+
+def card_html(html: str, movie_id: int) -> str:
+    start = html.index(f'<article class="movie-card" data-movie-id="{movie_id}"')
+    return html[start:html.index("</article>", start)]
+
+
+def test_a_kept_card_changes_when_the_movies_info_is_cached(app, client, recommender):
+    register(client)  # signed in: the page itself is rendered every time, only the cards are kept
+    similar_id = recommender.similar(2, k=1)[0][0]
+    first = card_html(client.get("/movies/2").get_data(as_text=True), similar_id)
+    assert card_html(client.get("/movies/2").get_data(as_text=True), similar_id) == first
+    assert len(app.extensions[EXTENSION]._entries) > 0
+    cache_info(app, similar_id, title_zh="新片名", douban_rating=7.5)
+    again = card_html(client.get("/movies/2").get_data(as_text=True), similar_id)
+    assert "新片名" in again and "Douban 7.5" in again and "新片名" not in first
+
+
+def test_kept_cards_are_per_language_and_per_note(app, client, recommender):
+    register(client)
+    similar_id = recommender.similar(2, k=1)[0][0]
+    cache_info(app, similar_id, title_zh="新片名", douban_rating=7.5)
+    english = card_html(client.get("/movies/2").get_data(as_text=True), similar_id)
+    picks = client.get("/picks").get_data(as_text=True)
+    notes = re.findall(r'class="meta">[^<]*· ([\d.]+)★ for you', picks)
+    assert notes  # the picks' cards carry the member's predicted stars, not a card kept without them
+    client.set_cookie("lang", "zh")
+    chinese = card_html(client.get("/movies/2").get_data(as_text=True), similar_id)
+    assert "Douban 7.5" in english and "豆瓣 7.5" in chinese
+
+
+def test_a_members_controls_on_a_kept_card_are_never_shown_to_another(app, recommender):
+    similar_id = recommender.similar(2, k=1)[0][0]
+    alice, bob = app.test_client(), app.test_client()
+    register(alice, "alice")
+    alice.post(f"/movies/{similar_id}/watchlist", data={"csrf_token": csrf_token(alice, "/movies/2"), "on": "1"})
+    alices_card = card_html(alice.get("/movies/2").get_data(as_text=True), similar_id)
+    register(bob, "bob")
+    bobs_page = bob.get("/movies/2").get_data(as_text=True)
+    bobs_card = card_html(bobs_page, similar_id)
+    assert 'aria-pressed="true"' in alices_card and 'aria-pressed="true"' not in bobs_card
+    bobs_token = CSRF_INPUT.search(bobs_page).group(1)
+    assert set(CSRF_INPUT.findall(bobs_card)) == {bobs_token} != set(CSRF_INPUT.findall(alices_card))
+
+
+def test_the_cache_forgets_the_least_recently_used_cards():
+    cache = FragmentCache(max_entries=2)
+    cache.put("a", "A")
+    cache.put("b", "B")
+    assert cache.get("a") == "A"
+    cache.put("c", "C")
+    assert cache.get("b") is None and cache.get("a") == "A" and cache.get("c") == "C"
+
+
+def test_pages_are_compressed_when_the_browser_accepts_it(client):
+    plain = client.get("/movies/2")
+    assert "Content-Encoding" not in plain.headers
+    packed = client.get("/movies/2", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data) / 3
