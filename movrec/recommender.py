@@ -104,8 +104,8 @@ class Recommender:
         return self._listed(self.artifacts.similar_rows[row], self.artifacts.similar_scores[row], k, self._rare)
 
     def also_liked(self, movie_id: int, k: int = 10) -> Picks:
-        """"People who liked this also liked": the movies most often liked by the same people, weighed
-        against movies everybody likes (see movrec.co_ratings)."""
+        """"People who liked this also liked": the movies most often liked by the same people, no movie in
+        more than a few dozen movies' lists (see movrec.co_ratings.spread_out)."""
         row = self.movie_row(movie_id)
         return self._listed(self.artifacts.also_liked_rows[row], self.artifacts.also_liked_scores[row], k)
 
@@ -138,7 +138,7 @@ class Recommender:
 
     def predicted_stars_or_nan(self, rating_vector: np.ndarray, movie_ids: list[int]) -> np.ndarray:
         """`predicted_stars` of each movie, NaN for movies the model does not know."""
-        known = np.array([int(m) in self._movie_row for m in movie_ids], bool)
+        known = np.array([self.has_movie(m) for m in movie_ids], bool)
         stars = np.full(len(movie_ids), np.nan)
         if known.any():
             stars[known] = self.predicted_stars(rating_vector, [m for m, k in zip(movie_ids, known) if k])
