@@ -15,6 +15,7 @@ from webapp.services.browsing import (FOR_ME, SORT_LABELS, browse_page, chinese_
                                       page_window, parse_browse_args)
 from webapp.services.catalog import decades, home_rows
 from webapp.services.demo_profiles import demo_profiles
+from webapp.services.member_marks import member_marks
 from webapp.services.ratings import picks_for_current_user, predicted_for_current_user, ratings_of
 from webapp.services.recommender import artifacts_dir, get_recommender
 from webapp.site.ids import parse_id
@@ -90,7 +91,7 @@ def movie(movie_id: int):
     similar_cards, also_liked_cards = build_card_lists([similar, also_liked], also_shown=[movie], movies=movies)
     my_rating = predicted = None
     if current_user.is_authenticated:  # visitors get no form, so no session cookie
-        ratings = ratings_of(current_user.id)
+        ratings = member_marks().ratings  # the same read the cards' member controls use
         my_rating = ratings.get(movie_id)
         stars = float(predicted_for_current_user([movie_id], ratings)[0])
         predicted = None if isnan(stars) else stars
