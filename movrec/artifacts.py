@@ -1,5 +1,5 @@
 """The exported bundle the site serves from: feature matrices, training ratings, "also liked" and
-"similar" lists, the user tower's weights, encoders and metrics.
+"similar" lists, EASE's sparse weights, the user tower's weights, encoders and metrics.
 
 numpy and json only; the Keras towers sit beside these files for retraining and evaluation. A bundle
 trained with a test split also holds the held-out ratings (`heldout.npz`), so anyone can evaluate the
@@ -21,12 +21,13 @@ VECTORS = "vectors.npz"
 RATINGS = "ratings.npz"
 ALSO_LIKED = "also_liked.npz"
 SIMILAR = "similar.npz"
+EASE = "ease.npz"
 USER_TOWER = "user_tower.npz"
 HELDOUT = "heldout.npz"
 ENCODERS = "encoders.json"
 METRICS = "metrics.json"
 LOSS_CURVE = "loss_curve.png"
-REQUIRED = (VECTORS, RATINGS, ALSO_LIKED, SIMILAR, ENCODERS, METRICS)
+REQUIRED = (VECTORS, RATINGS, ALSO_LIKED, SIMILAR, EASE, ENCODERS, METRICS)
 
 
 class ArtifactsError(Exception):
@@ -56,6 +57,8 @@ class Artifacts:
     also_liked_scores: np.ndarray
     similar_rows: np.ndarray       # movies x depth: "similar movies", best first, -1 padded
     similar_scores: np.ndarray
+    ease_rows: np.ndarray          # movies x depth: the movies each movie's strongest EASE weights go to
+    ease_weights: np.ndarray       # ... and those weights (movrec.ease)
     user_encoder: UserEncoder | None  # None for the seed variant, which has no tower for new users
     encoders: dict
     metrics: dict
@@ -72,6 +75,7 @@ class Artifacts:
                  stars=self.rated_stars)
         np.savez(path / ALSO_LIKED, rows=self.also_liked_rows, scores=self.also_liked_scores)
         np.savez(path / SIMILAR, rows=self.similar_rows, scores=self.similar_scores)
+        np.savez(path / EASE, rows=self.ease_rows, weights=self.ease_weights)
         if self.user_encoder is not None:
             self.user_encoder.save(path / USER_TOWER)
         if self.heldout is not None:
@@ -103,6 +107,8 @@ class Artifacts:
                 arrays.update(also_liked_rows=n["rows"], also_liked_scores=n["scores"])
             with np.load(current := path / SIMILAR) as n:
                 arrays.update(similar_rows=n["rows"], similar_scores=n["scores"])
+            with np.load(current := path / EASE) as n:
+                arrays.update(ease_rows=n["rows"], ease_weights=n["weights"])
             current = path / USER_TOWER
             encoder = UserEncoder.load(current) if current.is_file() else None
             current = path / HELDOUT

@@ -1,9 +1,9 @@
 """Recommendations from the exported bundle, with numpy only (no TensorFlow).
 
-Every query returns `(movie_id, score)` pairs, best first. Picks are ranked in the towers' query space
-(the score is the retrieval logit); `similar` and `also_liked` read lists precomputed at training
-(movrec.co_ratings): the towers' cosine blended with co-ratings, and co-liked scores. Predicted stars
-come from the rating head.
+Every query returns `(movie_id, score)` pairs, best first. Picks are ranked by the towers' retrieval logits
+blended with EASE's item-item weights of the user's rated movies (movrec.ease); `similar` and `also_liked`
+read lists precomputed at training (movrec.co_ratings): the towers' cosine blended with co-ratings, and
+co-liked scores. Predicted stars come from the rating head.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import ease
 from .artifacts import Artifacts, ArtifactsError
 from .evaluate import LIKED_STARS
 
@@ -90,8 +91,9 @@ class Recommender:
 
     # -- the recommendations -------------------------------------------------------------------
     def user_scores(self, user_id: int) -> np.ndarray:
-        """Retrieval score of every movie for a trained user."""
-        return self._movies @ self.artifacts.user_vectors[self.user_row(user_id)]
+        """Picks' score of every movie for a trained user (movrec.ease.blend)."""
+        row = self.user_row(user_id)
+        return self._blend(self.artifacts.user_vectors[row], self._rated(row)[0])
 
     def for_user(self, user_id: int, k: int = 10) -> Picks:
         """Movies a trained user is most likely to watch and like, excluding those they rated."""
@@ -119,8 +121,16 @@ class Recommender:
         return self._top(self.new_user_scores(gender, age, occupation, ratings), k, left_out)
 
     def new_user_scores(self, gender: str, age: int, occupation: int, ratings: dict[int, float]) -> np.ndarray:
-        """Retrieval score of every movie for a new member: the user tower run on their answers."""
-        return self._movies @ self.new_user_vectors(gender, age, occupation, ratings)[0]
+        """Picks' score of every movie for a new member: the user tower run on their answers, blended with
+        EASE's weights of the movies they rated (movrec.ease.blend)."""
+        rows = np.array([self.movie_row(m) for m in ratings], np.int64)
+        return self._blend(self.new_user_vectors(gender, age, occupation, ratings)[0], rows)
+
+    def _blend(self, query: np.ndarray, rated_rows: np.ndarray) -> np.ndarray:
+        return ease.blend(self._movies @ query, self._ease_scores(rated_rows), len(rated_rows))
+
+    def _ease_scores(self, rated_rows: np.ndarray) -> np.ndarray:
+        return ease.user_scores(self.artifacts.ease_rows, self.artifacts.ease_weights, rated_rows)
 
     def new_user_vectors(self, gender: str, age: int, occupation: int,
                          ratings: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -162,20 +172,33 @@ class Recommender:
             closest = np.maximum(closest, self._unit[candidates] @ self._unit[nxt])
         return [int(self.movie_ids[r]) for r in chosen]
 
-    def because(self, movie_id: int, ratings: dict[int, float]) -> int | None:
-        """The rated movie that contributes most to this pick's score, if it gives at least
-        `BECAUSE_SHARE` of the positive contributions; otherwise None (no honest attribution)."""
+    def because(self, gender: str, age: int, occupation: int, ratings: dict[int, float],
+                movie_ids: list[int]) -> dict[int, int | None]:
+        """For each of a new member's picks, the rated movie that contributes most to its score, if it gives
+        at least `BECAUSE_SHARE` of the positive contributions and was liked; otherwise None (no honest
+        attribution). A rated movie contributes through the query vector (its share of the user tower's bag)
+        and through its EASE weights, each on the scale `ease.blend` gives it."""
         known = {m: s for m, s in ratings.items() if self.has_movie(m)}
-        if not known or not self.has_movie(movie_id):
-            return None
+        picked = [m for m in movie_ids if self.has_movie(m)]
+        reasons: dict[int, int | None] = dict.fromkeys(movie_ids)
+        if not known or not picked:
+            return reasons
         rows = np.array([self._movie_row[int(m)] for m in known], np.int64)
-        parts = self._encoder.contributions(rows, np.asarray(list(known.values()), np.float32)) \
-            @ self._movies[self.movie_row(movie_id)]
-        best = int(np.argmax(parts))
-        positive = parts[parts > 0].sum()
-        if parts[best] <= 0 or parts[best] < BECAUSE_SHARE * positive or list(known.values())[best] < LIKED_STARS:
-            return None
-        return int(list(known)[best])
+        stars = np.asarray(list(known.values()), np.float32)
+        columns = np.array([self._movie_row[int(m)] for m in picked], np.int64)
+        query = self.new_user_vectors(gender, age, occupation, known)[0]
+        tower_sd, ease_sd = ease.scale(self._movies @ query)[1], ease.scale(self._ease_scores(rows))[1]
+        ease_part = ((self.artifacts.ease_rows[rows][:, :, None] == columns) *
+                     self.artifacts.ease_weights[rows][:, :, None]).sum(axis=1)
+        parts = self._encoder.contributions(rows, stars) @ self._movies[columns].T / tower_sd + \
+            ease.weight(len(rows)) * ease_part / ease_sd
+        for column, movie_id in enumerate(picked):
+            share = parts[:, column]
+            best = int(np.argmax(share))
+            positive = share[share > 0].sum()
+            if share[best] > 0 and share[best] >= BECAUSE_SHARE * positive and stars[best] >= LIKED_STARS:
+                reasons[movie_id] = int(list(known)[best])
+        return reasons
 
     def _listed(self, rows: np.ndarray, scores: np.ndarray, k: int, exclude_rows: np.ndarray = ()) -> Picks:
         """The first `k` of a precomputed list (rows best first, -1 padded), without `exclude_rows`."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import co_ratings, evaluate
+from . import co_ratings, ease, evaluate
 from .artifacts import LOSS_CURVE, Artifacts
 from .dataset import Dataset
 from .features import Encoders, Features, build_features
@@ -250,6 +250,7 @@ def _export(features: Features, vectors: dict, encoder: UserEncoder | None, enco
     also_liked, also_liked_scores = co_ratings.spread_out(*co_ratings.top_neighbours(co_ratings.co_scores(liked)))
     similar, similar_scores = co_ratings.spread_out(
         *co_ratings.top_neighbours(co_ratings.similar_scores(rated, vectors["movie"])))
+    ease_rows, ease_weights = ease.sparse_weights(rated)
     ages = np.array(encoders.ages)[features.users["age"]]
     heldout = None
     if len(test_rows):
@@ -266,7 +267,7 @@ def _export(features: Features, vectors: dict, encoder: UserEncoder | None, enco
         rated_indptr=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
         rated_movie_rows=movies[order].astype(np.int32), rated_stars=stars[order].astype(np.int8),
         also_liked_rows=also_liked, also_liked_scores=also_liked_scores, similar_rows=similar,
-        similar_scores=similar_scores, user_encoder=encoder,
+        similar_scores=similar_scores, ease_rows=ease_rows, ease_weights=ease_weights, user_encoder=encoder,
         encoders=encoders.to_dict(), metrics=metrics, heldout=heldout)
 
 

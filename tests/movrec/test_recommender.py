@@ -22,16 +22,22 @@ def movies(tiny_dataset_dir):
     return {m.movie_id: m for m in load(tiny_dataset_dir).movies}
 
 
-def test_for_user_excludes_rated_and_ranks_by_the_query_vectors(rec):
+def test_for_user_excludes_rated_and_ranks_by_the_blend(rec):
+    """Picks are the top of the towers' logits blended with EASE's scores of the user's rated movies."""
+    from movrec import ease
+
     picks = rec.for_user(3, 10)
     assert len(picks) == 10
     rated = rec.user_ratings(3)
     assert 0 < len(rated) < 50 and not set(rated) & {m for m, _ in picks}  # training ratings only
     scores = [s for _, s in picks]
     assert scores == sorted(scores, reverse=True)
-    row = rec.user_row(3)
-    best_unrated = max((float(rec.artifacts.movie_vectors[i] @ rec.artifacts.user_vectors[row]), int(m))
-                       for i, m in enumerate(rec.movie_ids) if int(m) not in rated)
+    a, rated_rows = rec.artifacts, [rec.movie_row(m) for m in rated]
+    dense = np.zeros((len(rec.movie_ids), len(rec.movie_ids)))
+    np.put_along_axis(dense, a.ease_rows.astype(np.int64), a.ease_weights, axis=1)
+    blended = ease.blend(a.movie_vectors @ a.user_vectors[rec.user_row(3)], dense[rated_rows].sum(axis=0),
+                         len(rated))
+    best_unrated = max((float(blended[i]), int(m)) for i, m in enumerate(rec.movie_ids) if int(m) not in rated)
     assert picks[0] == (best_unrated[1], pytest.approx(best_unrated[0], rel=1e-5))
 
 
@@ -135,17 +141,25 @@ def test_picks_follow_the_new_members_ratings(rec, movies):
 
 
 def test_because_names_only_a_liked_movie_that_drives_the_pick(rec):
+    from movrec import ease
+
     ratings = {5: 5, 9: 4, 11: 1}
-    picks = rec.for_new_user("F", 35, 1, ratings, 10)
-    reasons = {m: rec.because(m, ratings) for m, _ in picks}
-    assert set(reasons.values()) <= {5, 9, None}
+    picks = [m for m, _ in rec.for_new_user("F", 35, 1, ratings, 10)]
+    reasons = rec.because("F", 35, 1, ratings, picks)
+    assert list(reasons) == picks and set(reasons.values()) <= {5, 9, None}
+    a, rows = rec.artifacts, np.array([rec.movie_row(m) for m in ratings])
+    query = rec.new_user_vectors("F", 35, 1, ratings)[0]
+    dense = np.zeros((len(rec.movie_ids), len(rec.movie_ids)))
+    np.put_along_axis(dense, a.ease_rows.astype(np.int64), a.ease_weights, axis=1)
+    tower_sd, ease_sd = np.std(a.movie_vectors @ query), np.std(dense[rows].sum(axis=0))
     for movie, reason in reasons.items():
-        if reason is not None:  # the named movie gives the largest share of the pick's score from ratings
-            rows = np.array([rec.movie_row(m) for m in ratings])
-            parts = rec.artifacts.user_encoder.contributions(rows, np.array(list(ratings.values()), np.float32)) \
-                @ rec.artifacts.movie_vectors[rec.movie_row(movie)]
+        if reason is not None:  # the named movie gives the largest share of the pick's blended score
+            column = rec.movie_row(movie)
+            parts = a.user_encoder.contributions(rows, np.array(list(ratings.values()), np.float32)) \
+                @ a.movie_vectors[column] / tower_sd + ease.weight(len(rows)) * dense[rows, column] / ease_sd
             assert list(ratings)[int(np.argmax(parts))] == reason
-    assert rec.because(20, {11: 1}) is None
+    assert rec.because("F", 35, 1, {11: 1}, [20]) == {20: None}  # a disliked movie explains nothing
+    assert rec.because("F", 35, 1, {}, [20]) == {20: None}
 
 
 def test_predicted_stars_are_clipped_to_the_scale(rec):

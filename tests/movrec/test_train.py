@@ -25,7 +25,7 @@ def test_split_is_seeded_and_disjoint():
 
 def test_artifacts_are_complete(tiny_artifacts_dir):
     for name in ("user_tower.keras", "movie_tower.keras", "vectors.npz", "ratings.npz", "also_liked.npz",
-                 "similar.npz", "user_tower.npz", "heldout.npz", "encoders.json", "metrics.json", "loss_curve.png"):
+                 "similar.npz", "ease.npz", "user_tower.npz", "heldout.npz", "encoders.json", "metrics.json", "loss_curve.png"):
         assert (tiny_artifacts_dir / name).is_file(), name
     metrics = json.loads((tiny_artifacts_dir / "metrics.json").read_text())
     for key in ("test_rmse", "test_mae", "test_recall_at_10", "train_seconds", "epochs", "test_size", "seed",

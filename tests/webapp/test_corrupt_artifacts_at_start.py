@@ -10,7 +10,7 @@ from movrec.artifacts import ArtifactsError
 
 from tests.webapp.helpers import web_config
 
-FILES = ["vectors.npz", "ratings.npz", "also_liked.npz", "similar.npz", "user_tower.npz", "heldout.npz",
+FILES = ["vectors.npz", "ratings.npz", "also_liked.npz", "similar.npz", "ease.npz", "user_tower.npz", "heldout.npz",
          "encoders.json", "metrics.json"]
 
 

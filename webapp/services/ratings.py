@@ -81,7 +81,7 @@ def picks_for_current_user(k: int = PICKS_PER_PAGE, page: int = 1) -> list[Card]
     member = (current_user.gender, current_user.age, current_user.occupation)
     pairs = recommender.for_new_user(*member, ratings, k=k * page,
                                      exclude=marked_ids(Mark.HIDDEN, current_user.id))[k * (page - 1):]
-    because = {movie_id: recommender.because(movie_id, ratings) for movie_id, _ in pairs} if ratings else {}
     ids = [movie_id for movie_id, _ in pairs]
+    because = recommender.because(*member, ratings, ids)
     predicted = dict(zip(ids, recommender.predicted_stars(recommender.new_user_vectors(*member, ratings)[1], ids)))
     return build_card_lists([pairs], because, predicted=predicted)[0]
