@@ -192,12 +192,12 @@ class Recommender:
                      self.artifacts.ease_weights[rows][:, :, None]).sum(axis=1)
         parts = self._encoder.contributions(rows, stars) @ self._movies[columns].T / tower_sd + \
             ease.weight(len(rows)) * ease_part / ease_sd
-        for column, movie_id in enumerate(picked):
-            share = parts[:, column]
-            best = int(np.argmax(share))
-            positive = share[share > 0].sum()
-            if share[best] > 0 and share[best] >= BECAUSE_SHARE * positive and stars[best] >= LIKED_STARS:
-                reasons[movie_id] = int(list(known)[best])
+        best = np.argmax(parts, axis=0)
+        largest = parts[best, np.arange(len(picked))]
+        explained = (largest > 0) & (largest >= BECAUSE_SHARE * np.where(parts > 0, parts, 0).sum(axis=0)) & \
+            (stars[best] >= LIKED_STARS)
+        rated_ids = list(known)
+        reasons.update({movie_id: int(rated_ids[best[i]]) for i, movie_id in enumerate(picked) if explained[i]})
         return reasons
 
     def _listed(self, rows: np.ndarray, scores: np.ndarray, k: int, exclude_rows: np.ndarray = ()) -> Picks:
