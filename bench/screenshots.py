@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from movrec.artifacts import REQUIRED  # noqa: E402
 
-from tests.browser.journey import (CHROMIUM, CHROMIUM_ARGS, PASSWORD, register, star,  # noqa: E402
+from tests.browser.journey import (CHROMIUM, CHROMIUM_ARGS, register, sign_in, star,  # noqa: E402
                                    walk_the_site)
 from tests.browser.site import start_site  # noqa: E402
 
@@ -64,10 +64,7 @@ def _shoot(page, out: Path, name: str, shots: list[Path]) -> None:
 
 def _signed_in_page(browser, base_url: str, username: str, viewport: dict, locale: str):
     page = browser.new_context(viewport=viewport, locale=locale).new_page()
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form [type=submit]")
+    sign_in(page, base_url, username)
     page.wait_for_url(f"{base_url}/")
     return page
 
