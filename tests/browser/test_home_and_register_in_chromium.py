@@ -18,7 +18,9 @@ from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, OCCUPATION_LABELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ONE_SENTENCE = re.compile(r"^[^.!?]+[.!?]$")
-PROFILE = re.compile(r"^(.+), (.+), (.+) (\d+) ratings · favourite genre: (.+)$")
+PROFILE = re.compile(r"^(.+), (.+), (.+) rated (\d+) movies · favourite genre: (.+)$")
+# In Chinese: "rated N movies" (not "N people rated", the movie page's phrase), then the favourite genre.
+PROFILE_ZH = re.compile(r"^.+，.+，.+ 评过 (\d+) 部电影 · 最爱类型：.+$")
 DEMO_PROFILES = 8
 
 
@@ -71,12 +73,17 @@ def test_home_says_what_the_site_is_with_one_search_box(site, new_page):
     assert search_boxes(member) == 2  # the header's and the filter form's title field
 
 
+def demo_profiles(page: Page) -> list[dict]:
+    """The home page's demo members: user id (from the link) and the item's text."""
+    return page.locator("#demo-profiles li").evaluate_all("""items => items.map(li => ({
+        user: Number(new URL(li.querySelector('a').href).pathname.split('/').pop()),
+        text: li.innerText.replace(/\\s+/g, ' ').trim()}))""")
+
+
 def test_home_describes_the_demo_profiles(site, page, tiny_dataset_dir, tiny_artifacts_dir):
     page.set_default_timeout(STEP_TIMEOUT_MS)
     page.goto(f"{site.url}/")
-    profiles = page.locator("#demo-profiles li").evaluate_all("""items => items.map(li => ({
-        user: Number(new URL(li.querySelector('a').href).pathname.split('/').pop()),
-        text: li.innerText.replace(/\\s+/g, ' ').trim()}))""")
+    profiles = demo_profiles(page)
     assert len(profiles) == DEMO_PROFILES
     users, ratings = users_in_dataset(tiny_dataset_dir), trained_ratings(tiny_artifacts_dir)
     genres = {movie_id: movie.genres for movie_id, movie in catalogue(site).items()}
@@ -88,6 +95,11 @@ def test_home_describes_the_demo_profiles(site, page, tiny_dataset_dir, tiny_art
                                           str(OCCUPATION_LABELS[occupation])), profile
         assert int(described[4]) == len(ratings[profile["user"]]), profile
         assert described[5] in best_liked_genres(ratings[profile["user"]], genres), profile
+    page.click("#language-switch a[lang=zh]")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    for profile in demo_profiles(page):
+        described = PROFILE_ZH.match(profile["text"])
+        assert described and int(described[1]) == len(ratings[profile["user"]]), profile
 
 
 def test_registering_needs_an_age_chosen(site, page):
