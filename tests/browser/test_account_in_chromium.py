@@ -88,7 +88,7 @@ def test_delete_my_account(site, page):
     form = page.locator("#delete-account-form")
     form.locator("input[name=password]").fill(PASSWORD)
     form.locator("[type=submit]").click()  # the box is not ticked
-    expect(form.locator(".checkbox .field-error")).to_be_visible()
+    expect(form.locator(".checkbox .field-error")).to_have_text("Tick this box to delete your account.")
     expect(page.locator(".account-nav .username")).to_have_text(username)
     form.locator("input[name=password]").fill("not my password")
     form.locator("input[name=sure]").check()
