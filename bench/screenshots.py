@@ -1,6 +1,6 @@
 """Screenshots of the site on MovieLens 1M for docs/screenshots, taken during the browser test's walk, then
-a member's pages (onboarding count, picks with card controls, movie page, watchlist, ratings, account) on a
-desktop (1366x900), a phone (390x844) and in Chinese.
+a member's pages (home, browsing with filters sorted by predicted stars, onboarding count, picks with card
+controls, movie page, watchlist, ratings, account) on a desktop (1366x900), a phone (390x844) and in Chinese.
 
     .venv/bin/python -m bench.screenshots [--data ../shared/data/ml-1m] [--artifacts /tmp/artifacts-bench]
 
@@ -32,6 +32,7 @@ MAX_BYTES = 300_000
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 ONBOARDING_RATINGS = (5, 4, 2, 5, 3, 4, 5)
+BROWSE = "/movies?genre=Comedy&year_from=1985&year_to=1995&sort=for_me"  # filters and the member's own sort
 
 
 def ensure_artifacts(artifacts: Path, data: Path) -> None:
@@ -104,12 +105,14 @@ def member_pages(browser, base_url: str, out: Path) -> list[Path]:
     for name in ("watchlist", "ratings", "account"):
         page.goto(f"{base_url}/{name}")
         _shoot(page, out, f"member-{name}", shots)
+    page.goto(f"{base_url}{BROWSE}")
+    _shoot(page, out, "member-browse", shots)
     page.context.close()
 
     for prefix, viewport, locale in (("phone", PHONE, "en-US"), ("zh", DESKTOP, "zh-CN")):
         page = _signed_in_page(browser, base_url, username, viewport, locale)
-        for name, path in (("onboarding", "/welcome"), ("picks", "/picks"), ("movie", f"/movies/{movie_id}"),
-                           ("watchlist", "/watchlist"), ("account", "/account")):
+        for name, path in (("home", "/"), ("browse", BROWSE), ("onboarding", "/welcome"), ("picks", "/picks"),
+                           ("movie", f"/movies/{movie_id}"), ("watchlist", "/watchlist"), ("account", "/account")):
             page.goto(base_url + path)
             _shoot(page, out, f"{prefix}-{name}", shots)
         page.context.close()
