@@ -7,6 +7,7 @@ controls, movie page, watchlist, ratings, account) on a desktop (1366x900), a ph
 Starts the site as production does (tests/browser/site.py: gunicorn, a throwaway SQLite database,
 migrations and catalogue import), trains the artifacts first with `python -m movrec train` if the folder
 holds none, walks it in headless Chromium with every check of the browser test, and writes the PNGs.
+The Chinese pages need a CJK font installed (Debian: `fonts-noto-cjk`), else their text shows as boxes.
 """
 from __future__ import annotations
 
