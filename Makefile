@@ -13,7 +13,7 @@ RUNS ?= 5
 help:
 	@echo 'make run          install, get MovieLens 1M, train once, migrate, import, then serve web + worker + beat'
 	@echo '                  on http://127.0.0.1:8000/ (Ctrl-C stops all); settings: README.md, "Configuration"'
-	@echo 'make test         the whole test suite (about 21 minutes; needs PostgreSQL and Redis on 127.0.0.1, see README)'
+	@echo 'make test         the whole test suite (about 23 minutes; needs PostgreSQL and Redis on 127.0.0.1, see README)'
 	@echo 'make test-fast    the tests not marked slow: no training on real data, no processes started'
 	@echo '                  PYTEST_ARGS passes more to pytest, e.g. make test PYTEST_ARGS="-x -k gate"'
 	@echo 'make test-reliability'

@@ -1,12 +1,13 @@
 """Screenshots of the site on MovieLens 1M for docs/screenshots, taken during the browser test's walk, then
-a member's pages (onboarding count, picks with card controls, movie page, watchlist, ratings, account) on a
-desktop (1366x900), a phone (390x844) and in Chinese.
+a member's pages (home, browsing with filters sorted by predicted stars, onboarding count, picks with card
+controls, movie page, watchlist, ratings, account) on a desktop (1366x900), a phone (390x844) and in Chinese.
 
     .venv/bin/python -m bench.screenshots [--data ../shared/data/ml-1m] [--artifacts /tmp/artifacts-bench]
 
 Starts the site as production does (tests/browser/site.py: gunicorn, a throwaway SQLite database,
 migrations and catalogue import), trains the artifacts first with `python -m movrec train` if the folder
 holds none, walks it in headless Chromium with every check of the browser test, and writes the PNGs.
+The Chinese pages need a CJK font installed (Debian: `fonts-noto-cjk`), else their text shows as boxes.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from movrec.artifacts import REQUIRED  # noqa: E402
 
-from tests.browser.journey import (CHROMIUM, CHROMIUM_ARGS, PASSWORD, register, star,  # noqa: E402
+from tests.browser.journey import (CHROMIUM, CHROMIUM_ARGS, register, sign_in, star,  # noqa: E402
                                    walk_the_site)
 from tests.browser.site import start_site  # noqa: E402
 
@@ -32,6 +33,7 @@ MAX_BYTES = 300_000
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 ONBOARDING_RATINGS = (5, 4, 2, 5, 3, 4, 5)
+BROWSE = "/movies?genre=Comedy&year_from=1985&year_to=1995&sort=for_me"  # filters and the member's own sort
 
 
 def ensure_artifacts(artifacts: Path, data: Path) -> None:
@@ -64,10 +66,7 @@ def _shoot(page, out: Path, name: str, shots: list[Path]) -> None:
 
 def _signed_in_page(browser, base_url: str, username: str, viewport: dict, locale: str):
     page = browser.new_context(viewport=viewport, locale=locale).new_page()
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form [type=submit]")
+    sign_in(page, base_url, username)
     page.wait_for_url(f"{base_url}/")
     return page
 
@@ -107,12 +106,14 @@ def member_pages(browser, base_url: str, out: Path) -> list[Path]:
     for name in ("watchlist", "ratings", "account"):
         page.goto(f"{base_url}/{name}")
         _shoot(page, out, f"member-{name}", shots)
+    page.goto(f"{base_url}{BROWSE}")
+    _shoot(page, out, "member-browse", shots)
     page.context.close()
 
     for prefix, viewport, locale in (("phone", PHONE, "en-US"), ("zh", DESKTOP, "zh-CN")):
         page = _signed_in_page(browser, base_url, username, viewport, locale)
-        for name, path in (("onboarding", "/welcome"), ("picks", "/picks"), ("movie", f"/movies/{movie_id}"),
-                           ("watchlist", "/watchlist"), ("account", "/account")):
+        for name, path in (("home", "/"), ("browse", BROWSE), ("onboarding", "/welcome"), ("picks", "/picks"),
+                           ("movie", f"/movies/{movie_id}"), ("watchlist", "/watchlist"), ("account", "/account")):
             page.goto(base_url + path)
             _shoot(page, out, f"{prefix}-{name}", shots)
         page.context.close()

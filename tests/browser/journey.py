@@ -75,6 +75,15 @@ def register(page: Page, base_url: str | None = None, prefix: str = "walker") ->
     return username
 
 
+def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Fill the sign-in form and submit it (the caller checks where it leads)."""
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("#login-form [type=submit]")
+    page.wait_for_load_state()
+
+
 def star(page: Page, movie_id: int, stars: int):
     """The clickable star (the label around the radio button) of a full-size rating widget."""
     return page.locator(f"label:has(> #stars-{movie_id}-{stars})")

@@ -9,8 +9,10 @@ from tests.browser.axe import AXE_VERSION, AxeUnavailable, axe_script, serious_v
 from tests.browser.journey import STEP_TIMEOUT_MS, register
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-VISITOR_PAGES = ("/", "/movies", "/register", "/login")
-MEMBER_PAGES = ("/", "/movies", "/movies/{movie}", "/picks", "/ratings", "/watchlist", "/account", "/welcome")
+VISITOR_PAGES = ("/", "/movies", "/movies?sort=title&year_from=1950&year_to=1990&page=2", "/movies?q=没有",
+                 "/register", "/login")
+MEMBER_PAGES = ("/", "/movies", "/movies?sort=for_me&decade=1990", "/movies/{movie}", "/picks", "/picks?page=2",
+                "/ratings", "/watchlist", "/account", "/welcome")
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,8 @@ class DeleteAccountForm(FlaskForm):
     """Deleting the account: the password, and a box ticked to say so."""
 
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
-    sure = BooleanField(_l("Delete my account with all my ratings and lists"), validators=[DataRequired()])
+    sure = BooleanField(_l("Delete my account with all my ratings and lists"),
+                        validators=[DataRequired(message=_l("Tick this box to delete your account."))])
     submit = SubmitField(_l("Delete my account"))
 
 

@@ -32,7 +32,7 @@ def test_demo_members_are_described_not_numbered(client, recommender):
                          section)
         assert item, user_id
         assert item.group(1) == f"{GENDER_LABELS[gender]}, {AGE_LABELS[age]}, {OCCUPATION_LABELS[occupation]}"
-        assert item.group(2).startswith(f"{n} rating")
+        assert item.group(2).startswith(f"rated {n} movies")
 
 
 def test_favourite_genre_is_the_best_rated_genre_with_enough_ratings():
