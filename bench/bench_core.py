@@ -85,7 +85,8 @@ def main() -> None:
         "for_new_user(k=10), demographics only": median_ms(rec.for_new_user, [("F", 25, 4, {})] * args.calls),
         "for_new_user(k=10), 10 ratings": median_ms(rec.for_new_user, [("M", 35, 7, r) for r in rated]),
         "because(10 picks, 10 ratings)": median_ms(
-            rec.because, [("M", 35, 7, r, [m for m, _ in rec.for_new_user("M", 35, 7, r)]) for r in rated]),
+            rec.because, [(rec.new_user_vectors("M", 35, 7, r)[0], r, [m for m, _ in rec.for_new_user("M", 35, 7, r)])
+                          for r in rated]),
     }
 
     accuracy = markdown_table(

@@ -116,15 +116,15 @@ class Recommender:
         """Picks for someone the model never saw, from their demographics and whatever they have rated;
         neither rated movies nor those of `exclude` (ids the model does not know are ignored) are picked."""
         ratings = ratings or {}
-        rated = [self.movie_row(m) for m in ratings]
-        left_out = np.array(rated + [self._movie_row[int(m)] for m in exclude if self.has_movie(m)], np.int64)
-        return self._top(self.new_user_scores(gender, age, occupation, ratings), k, left_out)
+        return self.for_query_vector(self.new_user_vectors(gender, age, occupation, ratings)[0], ratings, k, exclude)
 
-    def new_user_scores(self, gender: str, age: int, occupation: int, ratings: dict[int, float]) -> np.ndarray:
-        """Picks' score of every movie for a new member: the user tower run on their answers, blended with
-        EASE's weights of the movies they rated (movrec.ease.blend)."""
-        rows = np.array([self.movie_row(m) for m in ratings], np.int64)
-        return self._blend(self.new_user_vectors(gender, age, occupation, ratings)[0], rows)
+    def for_query_vector(self, query_vector: np.ndarray, ratings: dict[int, float], k: int = 10,
+                         exclude: Iterable[int] = ()) -> Picks:
+        """`for_new_user` for a member whose query vector (`new_user_vectors`' first) is at hand: the towers'
+        logits blended with EASE's weights of the movies they rated (movrec.ease.blend)."""
+        rated = np.array([self.movie_row(m) for m in ratings], np.int64)
+        left_out = np.concatenate([rated, [self._movie_row[int(m)] for m in exclude if self.has_movie(m)]])
+        return self._top(self._blend(query_vector, rated), k, left_out.astype(np.int64))
 
     def _blend(self, query: np.ndarray, rated_rows: np.ndarray) -> np.ndarray:
         return ease.blend(self._movies @ query, self._ease_scores(rated_rows), len(rated_rows))
@@ -172,12 +172,13 @@ class Recommender:
             closest = np.maximum(closest, self._unit[candidates] @ self._unit[nxt])
         return [int(self.movie_ids[r]) for r in chosen]
 
-    def because(self, gender: str, age: int, occupation: int, ratings: dict[int, float],
+    def because(self, query_vector: np.ndarray, ratings: dict[int, float],
                 movie_ids: list[int]) -> dict[int, int | None]:
         """For each of a new member's picks, the rated movie that contributes most to its score, if it gives
         at least `BECAUSE_SHARE` of the positive contributions and was liked; otherwise None (no honest
-        attribution). A rated movie contributes through the query vector (its share of the user tower's bag)
-        and through its EASE weights, each on the scale `ease.blend` gives it."""
+        attribution). `query_vector` is the member's (`new_user_vectors`' first). A rated movie contributes
+        through the query vector (its share of the user tower's bag) and through its EASE weights, each on
+        the scale `ease.blend` gives it."""
         known = {m: s for m, s in ratings.items() if self.has_movie(m)}
         picked = [m for m in movie_ids if self.has_movie(m)]
         reasons: dict[int, int | None] = dict.fromkeys(movie_ids)
@@ -186,8 +187,7 @@ class Recommender:
         rows = np.array([self._movie_row[int(m)] for m in known], np.int64)
         stars = np.asarray(list(known.values()), np.float32)
         columns = np.array([self._movie_row[int(m)] for m in picked], np.int64)
-        query = self.new_user_vectors(gender, age, occupation, known)[0]
-        tower_sd, ease_sd = ease.scale(self._movies @ query)[1], ease.scale(self._ease_scores(rows))[1]
+        tower_sd, ease_sd = ease.scale(self._movies @ query_vector)[1], ease.scale(self._ease_scores(rows))[1]
         ease_part = ((self.artifacts.ease_rows[rows][:, :, None] == columns) *
                      self.artifacts.ease_weights[rows][:, :, None]).sum(axis=1)
         parts = self._encoder.contributions(rows, stars) @ self._movies[columns].T / tower_sd + \

@@ -145,10 +145,10 @@ def test_because_names_only_a_liked_movie_that_drives_the_pick(rec):
 
     ratings = {5: 5, 9: 4, 11: 1}
     picks = [m for m, _ in rec.for_new_user("F", 35, 1, ratings, 10)]
-    reasons = rec.because("F", 35, 1, ratings, picks)
+    query = rec.new_user_vectors("F", 35, 1, ratings)[0]
+    reasons = rec.because(query, ratings, picks)
     assert list(reasons) == picks and set(reasons.values()) <= {5, 9, None}
     a, rows = rec.artifacts, np.array([rec.movie_row(m) for m in ratings])
-    query = rec.new_user_vectors("F", 35, 1, ratings)[0]
     dense = np.zeros((len(rec.movie_ids), len(rec.movie_ids)))
     np.put_along_axis(dense, a.ease_rows.astype(np.int64), a.ease_weights, axis=1)
     tower_sd, ease_sd = np.std(a.movie_vectors @ query), np.std(dense[rows].sum(axis=0))
@@ -158,8 +158,9 @@ def test_because_names_only_a_liked_movie_that_drives_the_pick(rec):
             parts = a.user_encoder.contributions(rows, np.array(list(ratings.values()), np.float32)) \
                 @ a.movie_vectors[column] / tower_sd + ease.weight(len(rows)) * dense[rows, column] / ease_sd
             assert list(ratings)[int(np.argmax(parts))] == reason
-    assert rec.because("F", 35, 1, {11: 1}, [20]) == {20: None}  # a disliked movie explains nothing
-    assert rec.because("F", 35, 1, {}, [20]) == {20: None}
+    disliked = {11: 1}
+    assert rec.because(rec.new_user_vectors("F", 35, 1, disliked)[0], disliked, [20]) == {20: None}
+    assert rec.because(rec.new_user_vectors("F", 35, 1, {})[0], {}, [20]) == {20: None}
 
 
 def test_predicted_stars_are_clipped_to_the_scale(rec):

@@ -79,9 +79,10 @@ def picks_for_current_user(k: int = PICKS_PER_PAGE, page: int = 1) -> list[Card]
     ratings = ratings_of(current_user.id)
     recommender = get_recommender()
     member = (current_user.gender, current_user.age, current_user.occupation)
-    pairs = recommender.for_new_user(*member, ratings, k=k * page,
-                                     exclude=marked_ids(Mark.HIDDEN, current_user.id))[k * (page - 1):]
+    query, rating_vector = recommender.new_user_vectors(*member, ratings)
+    pairs = recommender.for_query_vector(query, ratings, k=k * page,
+                                         exclude=marked_ids(Mark.HIDDEN, current_user.id))[k * (page - 1):]
     ids = [movie_id for movie_id, _ in pairs]
-    because = recommender.because(*member, ratings, ids)
-    predicted = dict(zip(ids, recommender.predicted_stars(recommender.new_user_vectors(*member, ratings)[1], ids)))
+    because = recommender.because(query, ratings, ids)
+    predicted = dict(zip(ids, recommender.predicted_stars(rating_vector, ids)))
     return build_card_lists([pairs], because, predicted=predicted)[0]

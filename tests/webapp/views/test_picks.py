@@ -51,7 +51,7 @@ def test_rating_refines_picks_and_explains_them(app, client, recommender):
     assert after != before and not set(after) & set(liked)
     predicted = recommender.predicted_stars(recommender.new_user_vectors("F", 25, 4, liked)[1], after)
     assert all(f"{stars:.1f}★ for you" in html for stars in predicted) and all(1 <= s <= 5 for s in predicted)
-    hints = recommender.because("F", 25, 4, liked, after)
+    hints = recommender.because(recommender.new_user_vectors("F", 25, 4, liked)[0], liked, after)
     explained = [m for m, b in hints.items() if b is not None]
     assert explained, "the model should explain at least one pick from four 5-star ratings"
     from webapp.models import Movie
