@@ -114,13 +114,14 @@ class Recommender:
         """Picks for someone the model never saw, from their demographics and whatever they have rated;
         neither rated movies nor those of `exclude` (ids the model does not know are ignored) are picked."""
         ratings = ratings or {}
+        return self.for_query_vector(self.new_user_vectors(gender, age, occupation, ratings)[0], ratings, k, exclude)
+
+    def for_query_vector(self, query_vector: np.ndarray, ratings: dict[int, float], k: int = 10,
+                         exclude: Iterable[int] = ()) -> Picks:
+        """`for_new_user` for a member whose query vector (`new_user_vectors`' first) is at hand."""
         rated = [self.movie_row(m) for m in ratings]
         left_out = np.array(rated + [self._movie_row[int(m)] for m in exclude if self.has_movie(m)], np.int64)
-        return self._top(self.new_user_scores(gender, age, occupation, ratings), k, left_out)
-
-    def new_user_scores(self, gender: str, age: int, occupation: int, ratings: dict[int, float]) -> np.ndarray:
-        """Retrieval score of every movie for a new member: the user tower run on their answers."""
-        return self._movies @ self.new_user_vectors(gender, age, occupation, ratings)[0]
+        return self._top(self._movies @ query_vector, k, left_out)
 
     def new_user_vectors(self, gender: str, age: int, occupation: int,
                          ratings: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -165,17 +166,27 @@ class Recommender:
     def because(self, movie_id: int, ratings: dict[int, float]) -> int | None:
         """The rated movie that contributes most to this pick's score, if it gives at least
         `BECAUSE_SHARE` of the positive contributions; otherwise None (no honest attribution)."""
+        return self.because_of_each([movie_id], ratings)[movie_id]
+
+    def because_of_each(self, movie_ids: list[int], ratings: dict[int, float]) -> dict[int, int | None]:
+        """`because` of each of `movie_ids`, the rated movies' contributions computed once."""
         known = {m: s for m, s in ratings.items() if self.has_movie(m)}
-        if not known or not self.has_movie(movie_id):
-            return None
+        if not known:
+            return {movie_id: None for movie_id in movie_ids}
         rows = np.array([self._movie_row[int(m)] for m in known], np.int64)
-        parts = self._encoder.contributions(rows, np.asarray(list(known.values()), np.float32)) \
-            @ self._movies[self.movie_row(movie_id)]
-        best = int(np.argmax(parts))
-        positive = parts[parts > 0].sum()
-        if parts[best] <= 0 or parts[best] < BECAUSE_SHARE * positive or list(known.values())[best] < LIKED_STARS:
-            return None
-        return int(list(known)[best])
+        contributions = self._encoder.contributions(rows, np.asarray(list(known.values()), np.float32))
+        rated, stars = list(known), list(known.values())
+        found = {}
+        for movie_id in movie_ids:
+            found[movie_id] = None
+            if not self.has_movie(movie_id):
+                continue
+            parts = contributions @ self._movies[self.movie_row(movie_id)]
+            best = int(np.argmax(parts))
+            positive = parts[parts > 0].sum()
+            if parts[best] > 0 and parts[best] >= BECAUSE_SHARE * positive and stars[best] >= LIKED_STARS:
+                found[movie_id] = int(rated[best])
+        return found
 
     def _listed(self, rows: np.ndarray, scores: np.ndarray, k: int, exclude_rows: np.ndarray = ()) -> Picks:
         """The first `k` of a precomputed list (rows best first, -1 padded), without `exclude_rows`."""
