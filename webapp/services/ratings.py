@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from webapp.extensions import db, upsert_insert
 from webapp.models import Rating, utcnow
 from webapp.services.cards import Card, build_card_lists
-from webapp.services.marks import Mark, marked_ids
+from webapp.services.member_marks import member_marks
 from webapp.services.recommender import get_recommender
 
 PICKS_PER_PAGE = 12
@@ -75,13 +75,13 @@ def predicted_for_current_user(movie_ids: list[int], ratings: dict[int, int] | N
 
 def picks_for_current_user(k: int = PICKS_PER_PAGE, page: int = 1) -> list[Card]:
     """Page `page` (`k` a page) of the picks from the user's demographics and ratings, each with its
-    "because" movie and predicted stars; movies the user hid never appear."""
-    ratings = ratings_of(current_user.id)
+    "because" movie and predicted stars; movies the user hid never appear. The user tower runs once."""
+    marks = member_marks()
+    ratings = marks.ratings
     recommender = get_recommender()
-    member = (current_user.gender, current_user.age, current_user.occupation)
-    query, rating_vector = recommender.new_user_vectors(*member, ratings)
-    pairs = recommender.for_query_vector(query, ratings, k=k * page,
-                                         exclude=marked_ids(Mark.HIDDEN, current_user.id))[k * (page - 1):]
+    query, rating_vector = recommender.new_user_vectors(current_user.gender, current_user.age,
+                                                        current_user.occupation, ratings)
+    pairs = recommender.for_query_vector(query, ratings, k=k * page, exclude=marks.hidden)[k * (page - 1):]
     ids = [movie_id for movie_id, _ in pairs]
     because = recommender.because(query, ratings, ids)
     predicted = dict(zip(ids, recommender.predicted_stars(rating_vector, ids)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 
-from tests.webapp.helpers import CSRF_INPUT, csrf_token, register
+from tests.webapp.helpers import CSRF_INPUT, csrf_token, rate, register
 from tests.webapp.views.test_catalog import cache_info
 from webapp.site.card_fragments import EXTENSION, FragmentCache
 
@@ -74,3 +74,25 @@ def test_pages_are_compressed_when_the_browser_accepts_it(client):
     assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
     assert gzip.decompress(packed.data) == plain.data
     assert len(packed.data) < len(plain.data) / 3
+
+
+def test_kept_controls_name_the_cards_own_movie_and_the_members_state(app, client, recommender):
+    from markupsafe import escape
+    from webapp.extensions import db
+    from webapp.models import Movie
+
+    register(client)
+    shown = [movie_id for movie_id, _ in recommender.similar(2, k=3)]
+    assert len(shown) == 3
+    rate(client, shown[0], 4)
+    for _ in range(2):  # rendered into the kept controls, then out of them
+        html = client.get("/movies/2").get_data(as_text=True)
+        for movie_id in shown:
+            card = card_html(html, movie_id)
+            with app.app_context():
+                title = db.session.get(Movie, movie_id).title
+            urls = re.findall(r'(?:action|formaction)="([^"]+)"', card)
+            assert len(urls) == 4 and all(url.startswith(f"/movies/{movie_id}/") for url in urls)
+            assert f": {escape(title)}</legend>" in card and card.count('name="next" value="/movies/2"') == 3
+        assert re.findall(r'value="(\d)" checked', card_html(html, shown[0])) == ["4"]
+        assert " checked" not in card_html(html, shown[1])
