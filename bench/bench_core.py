@@ -90,7 +90,7 @@ def main() -> None:
     }
 
     accuracy = markdown_table(
-        ["Default model on the test split", "RMSE", "MAE", "Recall@10", "NDCG@10", "Training wall (s)"],
+        ["Default model on the test split", "RMSE", "MAE", "Towers' Recall@10", "Towers' NDCG@10", "Training wall (s)"],
         [[f"two-tower, {metrics['epochs']} epochs of {metrics['batch_size']} users per batch, "
           f"Adam lr {metrics['learning_rate']}", f"{metrics['test_rmse']:.4f}", f"{metrics['test_mae']:.4f}",
           f"{metrics['test_recall_at_10']:.4f}", f"{metrics['test_ndcg_at_10']:.4f}", f"{metrics['train_seconds']:.1f}"],
@@ -102,7 +102,9 @@ def main() -> None:
         f"Data: {dataset.summary()}. Split: random {int((1 - metrics['test_size']) * 100)}/"
         f"{int(metrics['test_size'] * 100)}, seed {metrics['seed']} ({metrics['n_test']:,} test ratings). "
         f"Parsing the three files took {parse_seconds:.1f} s; loading the artifacts {load_ms:.0f} ms.\n\n"
-        f"{accuracy}\n\nBaselines beside it, over three seeds: `python bench/bench_quality.py`.\n\n{queries}\n")
+        f"{accuracy}\n\nRecall and NDCG here rank by the towers' logits alone (`metrics.json`); the served picks blend "
+        "them with EASE's weights. Those, and the baselines beside them over three seeds: "
+        f"`python bench/bench_quality.py`.\n\n{queries}\n")
     print(markdown)
     publish("core", markdown, {"metrics": metrics, "latency_ms": latencies, "parse_seconds": parse_seconds,
                                "artifacts_load_ms": load_ms})
