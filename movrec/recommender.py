@@ -123,8 +123,8 @@ class Recommender:
         """`for_new_user` for a member whose query vector (`new_user_vectors`' first) is at hand: the towers'
         logits blended with EASE's weights of the movies they rated (movrec.ease.blend)."""
         rated = np.array([self.movie_row(m) for m in ratings], np.int64)
-        left_out = np.concatenate([rated, [self._movie_row[int(m)] for m in exclude if self.has_movie(m)]])
-        return self._top(self._blend(query_vector, rated), k, left_out.astype(np.int64))
+        hidden = [self._movie_row[int(m)] for m in exclude if self.has_movie(m)]
+        return self._top(self._blend(query_vector, rated), k, np.array([*rated, *hidden], np.int64))
 
     def _blend(self, query: np.ndarray, rated_rows: np.ndarray) -> np.ndarray:
         return ease.blend(self._movies @ query, self._ease_scores(rated_rows), len(rated_rows))
