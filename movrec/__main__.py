@@ -74,7 +74,8 @@ def _recommend(args: argparse.Namespace) -> int:
         recommender = Recommender.load(args.artifacts)
         if args.user is not None:
             picks = recommender.for_user(args.user, args.k)
-            stars = recommender.predicted_stars(recommender.user_rating_vector(args.user), [m for m, _ in picks])
+            stars = recommender.predicted_stars(recommender.user_rating_vector(args.user),
+                                                recommender.user_ratings(args.user), [m for m, _ in picks])
             picks = list(zip((m for m, _ in picks), stars))
             print("predicted stars, movie id, title")
         elif args.similar is not None:

@@ -39,13 +39,15 @@ class Artifacts:
     """Arrays by row: movie and user rows match `movie_ids` and `user_ids`.
 
     `*_vectors` are the query space the picks and similar movies are ranked in; `*_rating_vectors`
-    give predicted stars (their dot product plus `metrics["rating_offset"]`).
+    give predicted stars (their dot product plus `metrics["rating_offset"]`, calibrated by
+    `movie_rating_biases` and the user's own residuals: movrec.star_model).
     """
 
     movie_ids: np.ndarray
     movie_titles: np.ndarray       # the dataset's titles, so the bundle is readable on its own
     movie_vectors: np.ndarray
     movie_rating_vectors: np.ndarray
+    movie_rating_biases: np.ndarray  # each movie's correction of the predicted stars (movrec.star_model)
     user_ids: np.ndarray
     user_vectors: np.ndarray
     user_rating_vectors: np.ndarray
@@ -69,7 +71,7 @@ class Artifacts:
         path.mkdir(parents=True, exist_ok=True)
         np.savez(path / VECTORS, movie_ids=self.movie_ids, movie_titles=self.movie_titles,
                  movie_vectors=self.movie_vectors, movie_rating_vectors=self.movie_rating_vectors,
-                 user_ids=self.user_ids, user_vectors=self.user_vectors,
+                 movie_rating_biases=self.movie_rating_biases, user_ids=self.user_ids, user_vectors=self.user_vectors,
                  user_rating_vectors=self.user_rating_vectors, user_demographics=self.user_demographics)
         np.savez(path / RATINGS, indptr=self.rated_indptr, movie_rows=self.rated_movie_rows,
                  stars=self.rated_stars)
@@ -98,7 +100,8 @@ class Artifacts:
             with np.load(current := path / VECTORS) as v:
                 arrays = dict(
                     movie_ids=v["movie_ids"], movie_titles=v["movie_titles"], movie_vectors=v["movie_vectors"],
-                    movie_rating_vectors=v["movie_rating_vectors"], user_ids=v["user_ids"],
+                    movie_rating_vectors=v["movie_rating_vectors"],
+                    movie_rating_biases=v["movie_rating_biases"], user_ids=v["user_ids"],
                     user_vectors=v["user_vectors"], user_rating_vectors=v["user_rating_vectors"],
                     user_demographics=v["user_demographics"])
             with np.load(current := path / RATINGS) as r:

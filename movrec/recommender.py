@@ -3,7 +3,7 @@
 Every query returns `(movie_id, score)` pairs, best first. Picks are ranked by the towers' retrieval logits
 blended with EASE's item-item weights of the user's rated movies (movrec.ease); `similar` and `also_liked`
 read lists precomputed at training (movrec.co_ratings): the towers' cosine blended with co-ratings, and
-co-liked scores. Predicted stars come from the rating head.
+co-liked scores. Predicted stars come from the rating head, calibrated (movrec.star_model).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ease
+from . import ease, star_model
 from .artifacts import Artifacts, ArtifactsError
 from .evaluate import LIKED_STARS
 
@@ -140,18 +140,26 @@ class Recommender:
         return self._encoder.encode(encoders["genders"].index(gender), encoders["ages"].index(int(age)),
                                     int(occupation), rows, np.asarray(list(ratings.values()), np.float32))
 
-    def predicted_stars(self, rating_vector: np.ndarray, movie_ids: list[int]) -> list[float]:
-        """Stars the user with this rating vector would likely give, clipped to 1-5."""
-        rows = [self.movie_row(m) for m in movie_ids]
-        raw = self.artifacts.movie_rating_vectors[rows] @ rating_vector + self.metrics["rating_offset"]
-        return [float(s) for s in np.clip(raw, 1.0, 5.0)]
+    def predicted_stars(self, rating_vector: np.ndarray, ratings: dict[int, float],
+                        movie_ids: list[int]) -> list[float]:
+        """Stars the user with this rating vector and these ratings (`{movie_id: stars}`, the ones the vector
+        was computed from) would likely give, clipped to 1-5 (movrec.star_model)."""
+        rows = np.array([self.movie_row(m) for m in movie_ids], np.int64)
+        known = {m: s for m, s in ratings.items() if self.has_movie(m)}
+        rated = np.array([self._movie_row[int(m)] for m in known], np.int64)
+        stars = star_model.predict(rating_vector[None, :], np.zeros(len(rows), np.int64), rows,
+                                   np.zeros(len(rated), np.int64), rated, np.asarray(list(known.values()), float),
+                                   self.artifacts.movie_rating_vectors, self.metrics["rating_offset"],
+                                   self.artifacts.movie_rating_biases)
+        return [float(s) for s in stars]
 
-    def predicted_stars_or_nan(self, rating_vector: np.ndarray, movie_ids: list[int]) -> np.ndarray:
+    def predicted_stars_or_nan(self, rating_vector: np.ndarray, ratings: dict[int, float],
+                               movie_ids: list[int]) -> np.ndarray:
         """`predicted_stars` of each movie, NaN for movies the model does not know."""
         known = np.array([self.has_movie(m) for m in movie_ids], bool)
         stars = np.full(len(movie_ids), np.nan)
         if known.any():
-            stars[known] = self.predicted_stars(rating_vector, [m for m, k in zip(movie_ids, known) if k])
+            stars[known] = self.predicted_stars(rating_vector, ratings, [m for m, k in zip(movie_ids, known) if k])
         return stars
 
     def user_rating_vector(self, user_id: int) -> np.ndarray:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import co_ratings, ease, evaluate
+from . import co_ratings, ease, evaluate, star_model
 from .artifacts import LOSS_CURVE, Artifacts
 from .dataset import Dataset
 from .features import Encoders, Features, build_features
@@ -102,6 +102,9 @@ def train(dataset: Dataset, out: Path, config: TrainConfig = TrainConfig()) -> d
     train_seconds = time.perf_counter() - fit_started
 
     offset = vectors.get("offset", float(features.stars[train_rows].mean()))
+    vectors["movie_rating_bias"] = star_model.movie_biases(
+        vectors["user_rating"], vectors["movie_rating"], offset, features.rating_user[train_rows],
+        features.rating_movie[train_rows], features.stars[train_rows])
     metrics = {
         **_test_metrics(features, vectors, offset, train_rows, test_rows),
         "rating_offset": offset,
@@ -224,12 +227,14 @@ def _rating_pipeline(features: Features, index: np.ndarray, batch_size: int, shu
 
 def _test_metrics(features: Features, vectors: dict, offset: float, train_rows: np.ndarray,
                   test_rows: np.ndarray) -> dict:
-    """Rating error (stars clipped to 1-5) and ranking quality of the exported vectors on the test split."""
+    """Rating error of the predicted stars (movrec.star_model) and ranking quality of the exported vectors on
+    the test split."""
     if len(test_rows) == 0:
         return {}
     users, movies = features.rating_user[test_rows], features.rating_movie[test_rows]
-    predicted = np.clip(np.einsum("ij,ij->i", vectors["user_rating"][users], vectors["movie_rating"][movies])
-                        + offset, 1, 5)
+    predicted = star_model.predict(vectors["user_rating"], users, movies, features.rating_user[train_rows],
+                                   features.rating_movie[train_rows], features.stars[train_rows],
+                                   vectors["movie_rating"], offset, vectors["movie_rating_bias"])
     task = evaluate.RankingTask.from_ratings(len(features.movie_ids), features.rating_user[train_rows],
                                              features.rating_movie[train_rows], users, movies,
                                              features.stars[test_rows])
@@ -241,7 +246,7 @@ def _test_metrics(features: Features, vectors: dict, offset: float, train_rows: 
 
 def _export(features: Features, vectors: dict, encoder: UserEncoder | None, encoders: Encoders, metrics: dict,
             train_rows: np.ndarray, test_rows: np.ndarray, titles: np.ndarray) -> Artifacts:
-    users, movies, stars = (features.rating_user[train_rows], features.rating_movie[train_rows],
+    users, movies, given = (features.rating_user[train_rows], features.rating_movie[train_rows],
                             features.stars[train_rows])
     order = np.lexsort((movies, users))
     counts = np.bincount(users, minlength=len(features.user_ids))
@@ -261,11 +266,12 @@ def _export(features: Features, vectors: dict, encoder: UserEncoder | None, enco
         movie_ids=features.movie_ids, movie_titles=titles,
         movie_vectors=vectors["movie"].astype(np.float32),
         movie_rating_vectors=vectors["movie_rating"].astype(np.float32),
+        movie_rating_biases=vectors["movie_rating_bias"],
         user_ids=features.user_ids, user_vectors=vectors["user"].astype(np.float32),
         user_rating_vectors=vectors["user_rating"].astype(np.float32),
         user_demographics=np.stack([features.users["gender"], ages, features.users["occupation"]], axis=1),
         rated_indptr=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
-        rated_movie_rows=movies[order].astype(np.int32), rated_stars=stars[order].astype(np.int8),
+        rated_movie_rows=movies[order].astype(np.int32), rated_stars=given[order].astype(np.int8),
         also_liked_rows=also_liked, also_liked_scores=also_liked_scores, similar_rows=similar,
         similar_scores=similar_scores, ease_rows=ease_rows, ease_weights=ease_weights, user_encoder=encoder,
         encoders=encoders.to_dict(), metrics=metrics, heldout=heldout)

@@ -164,7 +164,7 @@ def test_because_names_only_a_liked_movie_that_drives_the_pick(rec):
 
 
 def test_predicted_stars_are_clipped_to_the_scale(rec):
-    stars = rec.predicted_stars(rec.user_rating_vector(3) * 100, [m for m, _ in rec.for_user(3, 10)])
+    stars = rec.predicted_stars(rec.user_rating_vector(3) * 100, rec.user_ratings(3), [m for m, _ in rec.for_user(3, 10)])
     assert len(stars) == 10 and all(1.0 <= s <= 5.0 for s in stars)
     assert min(stars) == 1.0 or max(stars) == 5.0
 

@@ -36,6 +36,30 @@ def test_artifacts_are_complete(tiny_artifacts_dir):
     a = Artifacts.load(tiny_artifacts_dir)
     assert a.movie_vectors.shape == (120, 200) and a.user_vectors.shape == (80, 200)
     assert a.movie_rating_vectors.shape == (120, 200) and a.user_rating_vectors.shape == (80, 200)
+    assert a.movie_rating_biases.shape == (120,)
+
+
+def test_test_rmse_is_that_of_the_calibrated_stars_the_site_serves(tiny_artifacts_dir):
+    """The exported movie corrections are the training residuals' shrunk means, and metrics.json's test RMSE
+    is that of the stars `Recommender.predicted_stars` gives each held-out (user, movie)."""
+    from movrec import star_model
+    from movrec.recommender import Recommender
+
+    rec = Recommender.load(tiny_artifacts_dir)
+    a = rec.artifacts
+    users = np.repeat(np.arange(len(a.user_ids)), np.diff(a.rated_indptr))
+    offset = a.metrics["rating_offset"]
+    np.testing.assert_allclose(a.movie_rating_biases, star_model.movie_biases(
+        a.user_rating_vectors, a.movie_rating_vectors, offset, users, a.rated_movie_rows,
+        a.rated_stars.astype(float)), atol=1e-5)
+    predicted = [rec.predicted_stars(rec.user_rating_vector(u), rec.user_ratings(u), [m])[0]
+                 for u, m in zip(a.heldout["user_ids"], a.heldout["movie_ids"])]
+    rmse = np.sqrt(np.mean((np.array(predicted) - a.heldout["stars"]) ** 2))
+    raw = np.clip(np.einsum("ij,ij->i", a.user_rating_vectors[[rec.user_row(u) for u in a.heldout["user_ids"]]],
+                            a.movie_rating_vectors[[rec.movie_row(m) for m in a.heldout["movie_ids"]]]) + offset,
+                  1, 5)
+    assert rmse == pytest.approx(a.metrics["test_rmse"], abs=1e-4)
+    assert not np.allclose(predicted, raw)
 
 
 def test_served_ratings_and_heldout_split_the_dataset(tiny_artifacts_dir, tiny_dataset_dir):

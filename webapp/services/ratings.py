@@ -70,7 +70,7 @@ def predicted_for_current_user(movie_ids: list[int], ratings: dict[int, int] | N
     recommender = get_recommender()
     rating_vector = recommender.new_user_vectors(current_user.gender, current_user.age, current_user.occupation,
                                                  ratings)[1]
-    return recommender.predicted_stars_or_nan(rating_vector, movie_ids)
+    return recommender.predicted_stars_or_nan(rating_vector, ratings, movie_ids)
 
 
 def picks_for_current_user(k: int = PICKS_PER_PAGE, page: int = 1) -> list[Card]:
@@ -84,5 +84,5 @@ def picks_for_current_user(k: int = PICKS_PER_PAGE, page: int = 1) -> list[Card]
     pairs = recommender.for_query_vector(query, ratings, k=k * page, exclude=marks.hidden)[k * (page - 1):]
     ids = [movie_id for movie_id, _ in pairs]
     because = recommender.because(query, ratings, ids)
-    predicted = dict(zip(ids, recommender.predicted_stars(rating_vector, ids)))
+    predicted = dict(zip(ids, recommender.predicted_stars(rating_vector, ratings, ids)))
     return build_card_lists([pairs], because, predicted=predicted)[0]

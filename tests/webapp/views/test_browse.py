@@ -77,7 +77,7 @@ def test_predicted_for_me_is_offered_to_members_and_follows_their_predicted_star
     rating_vector = recommender.new_user_vectors("M", 35, 12, ratings)[1]
     movies = sorted(all_movies(app), key=EXPECTED_ORDER["rating"])
     known = [m.id for m in movies if recommender.has_movie(m.id)]
-    stars = dict(zip(known, recommender.predicted_stars(rating_vector, known)))
+    stars = dict(zip(known, recommender.predicted_stars(rating_vector, ratings, known)))
     expected = sorted(known, key=lambda m: -stars[m])  # stable: equal stars keep the best rated first
     assert ids == expected[:PER_PAGE]
     first_note = re.search(r'class="meta">\d*[^<]*· ([\d.]+)★ for you', html)

@@ -58,14 +58,14 @@ def test_predicted_stars_and_own_rating_only_for_members(client, recommender):
     assert 'id="predicted-stars"' not in html and 'id="your-rating"' not in html
     register(client, gender="F", age=25, occupation=4)
     html = client.get("/movies/2").get_data(as_text=True)
-    expected = recommender.predicted_stars(recommender.new_user_vectors("F", 25, 4, {})[1], [2])[0]
+    expected = recommender.predicted_stars(recommender.new_user_vectors("F", 25, 4, {})[1], {}, [2])[0]
     shown = re.search(r'id="predicted-stars"><dt>Predicted for you</dt><dd>([\d.]+) / 5', html)
     assert shown and float(shown.group(1)) == round(expected, 1) and 1 <= float(shown.group(1)) <= 5
     assert 'id="your-rating"' not in html
     rate(client, 2, 4)
     html = client.get("/movies/2").get_data(as_text=True)
     assert '<div id="your-rating"><dt>Your rating</dt><dd>4 stars</dd></div>' in html
-    after = recommender.predicted_stars(recommender.new_user_vectors("F", 25, 4, {2: 4})[1], [2])[0]
+    after = recommender.predicted_stars(recommender.new_user_vectors("F", 25, 4, {2: 4})[1], {2: 4}, [2])[0]
     assert f'<dd>{after:.1f} / 5' in html
 
 

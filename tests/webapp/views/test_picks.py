@@ -49,7 +49,7 @@ def test_rating_refines_picks_and_explains_them(app, client, recommender):
     after = card_ids(html, "picks")
     assert after == [m for m, _ in recommender.for_new_user("F", 25, 4, liked, k=12)]
     assert after != before and not set(after) & set(liked)
-    predicted = recommender.predicted_stars(recommender.new_user_vectors("F", 25, 4, liked)[1], after)
+    predicted = recommender.predicted_stars(recommender.new_user_vectors("F", 25, 4, liked)[1], liked, after)
     assert all(f"{stars:.1f}★ for you" in html for stars in predicted) and all(1 <= s <= 5 for s in predicted)
     hints = recommender.because(recommender.new_user_vectors("F", 25, 4, liked)[0], liked, after)
     explained = [m for m, b in hints.items() if b is not None]
