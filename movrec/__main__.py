@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--variant", default="two_tower", choices=sorted(VARIANT_DEFAULTS),
                        help="two_tower (retrieval + rating heads, served) or seed (the original MSE model)")
     train.add_argument("--learning-rate", type=float)
+    train.add_argument("--negatives", type=int, default=0,
+                       help="two_tower: 0 (default) ranks against the whole catalogue in one softmax; N > 0 "
+                            "against N sampled movies per user, log-Q corrected (for catalogues too large)")
 
     rec = commands.add_parser("recommend", help="print recommendations from trained artifacts")
     rec.add_argument("--artifacts", default="artifacts")
@@ -57,7 +60,8 @@ def _train(args: argparse.Namespace) -> int:
     from .train import TrainConfig, train
 
     config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, test_size=args.test_size,
-                         seed=args.seed, variant=args.variant, learning_rate=args.learning_rate)
+                         seed=args.seed, variant=args.variant, learning_rate=args.learning_rate,
+                         negatives=args.negatives)
     metrics = train(load(args.data), Path(args.out), config)
     if "test_rmse" in metrics:
         print(f"test RMSE {metrics['test_rmse']:.4f}  MAE {metrics['test_mae']:.4f}  "

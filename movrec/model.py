@@ -122,6 +122,17 @@ class Catalogue(layers.Layer):
                 "genres": ops.convert_to_tensor(self.genres), "title": ops.convert_to_tensor(self.title)}
 
 
+@keras.saving.register_keras_serializable(package="movrec")
+class Candidates(Catalogue):
+    """The tower inputs of the movies at `ids` (users x candidates), flattened: the movies a sampled softmax
+    scores instead of the whole catalogue."""
+
+    def call(self, ids):
+        flat = ops.reshape(ids, (-1,))
+        return {"movie": flat, "genres": ops.take(ops.convert_to_tensor(self.genres), flat, axis=0),
+                "title": ops.take(ops.convert_to_tensor(self.title), flat, axis=0)}
+
+
 @dataclass(frozen=True)
 class TwoTowerOptions:
     """Settings of the retrieval + rating model (tuned on a validation slice of the training ratings)."""
@@ -184,6 +195,15 @@ def multinomial_nll(targets, logits):
     return -ops.sum(targets * ops.log_softmax(logits, axis=-1), axis=-1)
 
 
+def sampled_softmax_nll(targets, logits):
+    """Sampled softmax with several positives per user: each positive (target 1) is scored against the
+    user's other candidates (target 0), the negatives; the logits arrive corrected by log Q, and candidates
+    to ignore (padding, sampled movies the user rated) at -1e9."""
+    positive = ops.cast(targets > 0, logits.dtype)
+    negatives = ops.logsumexp(ops.where(targets > 0, -1e9, logits), axis=-1, keepdims=True)
+    return ops.sum(positive * (ops.logaddexp(logits, negatives) - logits), axis=-1)
+
+
 def masked_squared_error(stars, predicted):
     """Summed squared error over the movies a user rated (stars > 0), per user."""
     return ops.sum(ops.cast(stars > 0, predicted.dtype) * ops.square(predicted - stars), axis=-1)
@@ -209,5 +229,33 @@ def build_two_tower(shape: ModelShape, catalogue: dict[str, np.ndarray], learnin
     model = keras.Model(user_tower.input, {"retrieval": logits, "rating": stars}, name="two_tower")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                   loss={"retrieval": multinomial_nll, "rating": masked_squared_error},
+                  loss_weights={"retrieval": 1.0, "rating": options.rating_weight})
+    return TwoTower(model, user_tower, movie_tower)
+
+
+def build_two_tower_sampled(shape: ModelShape, catalogue: dict[str, np.ndarray], learning_rate: float,
+                            options: TwoTowerOptions, mean_stars: float, n_candidates: int) -> TwoTower:
+    """The same towers and heads as `build_two_tower`, trained against sampled candidates instead of the whole
+    catalogue, for catalogues too large for one softmax: each user's `candidates` (some of their rated movies,
+    then sampled negatives) go through the movie tower, and `log_q`, the log of each candidate's expected count
+    in the sample, is taken from its logit (log-Q correction: without it popular movies, sampled more often as
+    negatives, would be pushed down). `rating` predicts the candidates' stars."""
+    user_tower = _user_tower(shape, options)
+    movie_tower = _movie_tower(shape, options)
+    candidates = keras.Input(shape=(n_candidates,), dtype="int32", name="candidates")
+    log_q = keras.Input(shape=(n_candidates,), dtype="float32", name="log_q")
+    user_query, user_rating = user_tower(user_tower.input)
+    movie_query, movie_rating = movie_tower(Candidates(catalogue["genres"], catalogue["title"],
+                                                       name="candidate_inputs")(candidates))
+
+    def per_user(v):
+        return ops.einsum("bd,bcd->bc", v[0], ops.reshape(v[1], (-1, n_candidates, FEATURE_DIM)))
+
+    logits = layers.Lambda(lambda v: per_user(v) - v[2], name="retrieval")([user_query, movie_query, log_q])
+    stars = layers.Lambda(lambda v: per_user(v) + mean_stars, name="rating")([user_rating, movie_rating])
+    model = keras.Model({**user_tower.input, "candidates": candidates, "log_q": log_q},
+                        {"retrieval": logits, "rating": stars}, name="two_tower_sampled")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                  loss={"retrieval": sampled_softmax_nll, "rating": masked_squared_error},
                   loss_weights={"retrieval": 1.0, "rating": options.rating_weight})
     return TwoTower(model, user_tower, movie_tower)

@@ -3,8 +3,10 @@
 The default variant, `two_tower`, trains the towers one batch of users at a time: each user's ratings
 are partly hidden from the user tower (some users shown only a few, as a new member has rated only a
 few movies), and the towers learn both to rank the catalogue (softmax over every movie, the targets
-being the movies the user rated) and to predict the stars of the hidden ratings (squared error). `seed`
-trains the original project's architecture and loss (MSE on single ratings), for comparison.
+being the movies the user rated) and to predict the stars of the hidden ratings (squared error). With
+`negatives` > 0 the softmax runs over some of the user's rated movies and that many sampled ones instead
+of the whole catalogue, log-Q corrected, for catalogues too large for one softmax. `seed` trains the
+original project's architecture and loss (MSE on single ratings), for comparison.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ SEED_MODEL = "model.keras"
 USER_TOWER_MODEL = "user_tower.keras"
 MOVIE_TOWER_MODEL = "movie_tower.keras"
 NEW_MEMBER_MAX_RATINGS = 20
+SAMPLED_POSITIVES = 32      # with sampled negatives: rated movies a user is trained to rank, each epoch
+NEGATIVE_POWER = 0.75       # ... and negatives are drawn with probability proportional to count ** this
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class TrainConfig:
     learning_rate: float | None = None
     hide_share: float = 0.5             # share of a user's ratings hidden from the user tower in training
     new_member_share: float = 0.2       # share of users shown as new members: 0-20 of their ratings
+    negatives: int = 0                  # 0: softmax over the whole catalogue; N > 0: over N sampled movies a user
 
     def resolved(self) -> "TrainConfig":
         """The config with the variant's defaults filled in."""
@@ -54,6 +59,9 @@ class TrainConfig:
         except KeyError:
             raise ValueError(f"unknown model variant {self.variant!r}; choose from {sorted(VARIANT_DEFAULTS)}") \
                 from None
+        if self.negatives < 0 or (self.negatives and self.variant != "two_tower"):
+            raise ValueError(f"negatives must be 0 or more, and only the two_tower variant samples them; "
+                             f"got {self.negatives} for {self.variant}")
         return replace(self, **{k: v for k, v in defaults.items() if getattr(self, k) is None})
 
 
@@ -152,15 +160,23 @@ def _shape(features: Features, encoders: Encoders):
 
 def _fit_two_tower(features: Features, encoders: Encoders, train_rows: np.ndarray, config: TrainConfig):
     """Fit the retrieval + rating towers; returns (vectors, user encoder, history, models to save)."""
-    from .model import TwoTowerOptions, build_two_tower
+    from .model import TwoTowerOptions, build_two_tower, build_two_tower_sampled
 
     rated, stars = user_movie_matrices(features, train_rows)
-    towers = build_two_tower(_shape(features, encoders), features.movies, config.learning_rate, TwoTowerOptions(),
-                             float(features.stars[train_rows].mean()))
+    shape, mean_stars = _shape(features, encoders), float(features.stars[train_rows].mean())
+    if config.negatives:
+        towers = build_two_tower_sampled(shape, features.movies, config.learning_rate, TwoTowerOptions(),
+                                         mean_stars, SAMPLED_POSITIVES + config.negatives)
+        counts = rated.sum(axis=0) + 1.0
+        sampling = counts ** NEGATIVE_POWER / (counts ** NEGATIVE_POWER).sum()
+    else:
+        towers = build_two_tower(shape, features.movies, config.learning_rate, TwoTowerOptions(), mean_stars)
     rng = np.random.default_rng(config.seed)
     history: dict[str, list[float]] = {}
     for epoch in range(config.epochs):
         inputs, targets = _masked_users(features, rated, stars, rng, config)
+        if config.negatives:
+            inputs, targets = _sampled_candidates(inputs, targets, sampling, rng, config.negatives)
         result = towers.model.fit(inputs, targets, batch_size=config.batch_size, epochs=1, shuffle=True,
                                   verbose=0)
         for key, values in result.history.items():
@@ -196,6 +212,27 @@ def _masked_users(features: Features, rated: np.ndarray, stars: np.ndarray, rng:
     weight = np.where(new, 1.0, 1.0 / (1.0 - config.hide_share)).astype(np.float32)[:, None]
     inputs = {**features.users, "rated": rated * shown * weight, "stars": stars * shown}
     return inputs, {"retrieval": rated, "rating": stars * ~shown}
+
+
+def _sampled_candidates(inputs: dict, targets: dict, sampling: np.ndarray, rng: np.random.Generator,
+                        negatives: int) -> tuple[dict, dict]:
+    """`_masked_users`' examples narrowed to candidates, for `build_two_tower_sampled`: per user up to
+    `SAMPLED_POSITIVES` of their rated movies (the targets), then `negatives` movies drawn from `sampling`, with
+    the log of each one's expected count in the draw; padding and drawn movies the user rated are ignored."""
+    rated, hidden_stars = targets["retrieval"], targets["rating"]
+    n_users, n_movies = rated.shape
+    keys = np.where(rated > 0, rng.random(rated.shape), 2.0)
+    positives = np.argsort(keys, axis=1)[:, :SAMPLED_POSITIVES]
+    drawn = rng.choice(n_movies, size=(n_users, negatives), p=sampling)
+    candidates = np.concatenate([positives, drawn], axis=1)
+    users = np.arange(n_users)[:, None]
+    is_positive = np.zeros(candidates.shape, bool)
+    is_positive[:, :SAMPLED_POSITIVES] = rated[users, positives] > 0
+    ignored = np.concatenate([~is_positive[:, :SAMPLED_POSITIVES], rated[users, drawn] > 0], axis=1)
+    log_q = np.where(ignored, 1e9, np.log(negatives * sampling[candidates])).astype(np.float32)
+    candidate_stars = np.where(is_positive, hidden_stars[users, candidates], 0.0).astype(np.float32)
+    return ({**inputs, "candidates": candidates.astype(np.int32), "log_q": log_q},
+            {"retrieval": is_positive.astype(np.float32), "rating": candidate_stars})
 
 
 def _fit_seed(features: Features, encoders: Encoders, train_rows: np.ndarray, config: TrainConfig):
