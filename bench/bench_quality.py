@@ -291,9 +291,9 @@ def head_stars(bundle: Artifacts, tt: TrainTest) -> np.ndarray:
 def served_stars(bundle: Artifacts, tt: TrainTest) -> np.ndarray:
     """The stars the site shows for the held-out ratings: the head calibrated by movrec.star_model, each user's
     correction from their training ratings (what `Recommender.predicted_stars` computes one user at a time)."""
-    return star_model.predict(bundle.user_rating_vectors, tt.test_users, tt.test_movies, tt.users, tt.movies,
-                              tt.stars, bundle.movie_rating_vectors, bundle.metrics["rating_offset"],
-                              bundle.movie_rating_biases)
+    stars = star_model.StarModel(bundle.movie_rating_vectors, bundle.metrics["rating_offset"],
+                                 bundle.movie_rating_biases)
+    return stars.predict(bundle.user_rating_vectors, tt.test_users, tt.test_movies, tt.users, tt.movies, tt.stars)
 
 
 def surprise_stars(algorithms: dict, tt: TrainTest, work: Path) -> dict[str, tuple[np.ndarray, float]]:

@@ -52,6 +52,8 @@ class Recommender:
         self._user_row = {int(u): i for i, u in enumerate(self.user_ids)}
         self._popularity = np.bincount(artifacts.rated_movie_rows, minlength=len(self.movie_ids))
         self._rare = np.flatnonzero(self._popularity < min_ratings)
+        self._stars = star_model.StarModel(artifacts.movie_rating_vectors, self.metrics["rating_offset"],
+                                           artifacts.movie_rating_biases)
 
     @classmethod
     def load(cls, artifacts_dir: str | Path, min_ratings: int = MIN_RATINGS) -> "Recommender":
@@ -147,10 +149,8 @@ class Recommender:
         rows = np.array([self.movie_row(m) for m in movie_ids], np.int64)
         known = {m: s for m, s in ratings.items() if self.has_movie(m)}
         rated = np.array([self._movie_row[int(m)] for m in known], np.int64)
-        stars = star_model.predict(rating_vector[None, :], np.zeros(len(rows), np.int64), rows,
-                                   np.zeros(len(rated), np.int64), rated, np.asarray(list(known.values()), float),
-                                   self.artifacts.movie_rating_vectors, self.metrics["rating_offset"],
-                                   self.artifacts.movie_rating_biases)
+        stars = self._stars.predict(rating_vector[None, :], np.zeros(len(rows), np.int64), rows,
+                                    np.zeros(len(rated), np.int64), rated, np.asarray(list(known.values()), float))
         return [float(s) for s in stars]
 
     def predicted_stars_or_nan(self, rating_vector: np.ndarray, ratings: dict[int, float],

@@ -10,6 +10,8 @@ once). Chosen on a validation slice of the training ratings (docs/benchmarks.md,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 MOVIE_SHRINK = 5.0   # a movie's correction is its residuals' sum over (its ratings + MOVIE_SHRINK)
@@ -34,14 +36,22 @@ def movie_biases(user_rating: np.ndarray, movie_rating: np.ndarray, offset: floa
     return residual_means(movies, residuals, len(movie_rating), MOVIE_SHRINK).astype(np.float32)
 
 
-def predict(user_rating: np.ndarray, users: np.ndarray, movies: np.ndarray, rated_users: np.ndarray,
-            rated_movies: np.ndarray, rated_stars: np.ndarray, movie_rating: np.ndarray, offset: float,
-            biases: np.ndarray) -> np.ndarray:
-    """Stars, clipped to 1-5, of the (user, movie) row pairs `users`, `movies`; each user's own correction
-    comes from their ratings (`rated_*`, same user rows). `user_rating`: rows of the users' rating vectors."""
-    def calibrated(u: np.ndarray, m: np.ndarray) -> np.ndarray:
-        return uncorrected(user_rating[u], movie_rating[m], offset) + biases[m]
+@dataclass(frozen=True)
+class StarModel:
+    """What predicting stars needs besides the user: the movies' rating vectors, the offset and the movies'
+    corrections."""
 
-    residuals = rated_stars - calibrated(rated_users, rated_movies)
-    own = residual_means(rated_users, residuals, len(user_rating), USER_SHRINK)
-    return np.clip(calibrated(users, movies) + own[users], 1.0, 5.0)
+    movie_rating: np.ndarray
+    offset: float
+    biases: np.ndarray
+
+    def predict(self, user_rating: np.ndarray, users: np.ndarray, movies: np.ndarray, rated_users: np.ndarray,
+                rated_movies: np.ndarray, rated_stars: np.ndarray) -> np.ndarray:
+        """Stars, clipped to 1-5, of the (user, movie) row pairs `users`, `movies`; each user's own correction
+        comes from their ratings (`rated_*`, same user rows). `user_rating`: rows of the users' rating vectors."""
+        residuals = rated_stars - self._calibrated(user_rating, rated_users, rated_movies)
+        own = residual_means(rated_users, residuals, len(user_rating), USER_SHRINK)
+        return np.clip(self._calibrated(user_rating, users, movies) + own[users], 1.0, 5.0)
+
+    def _calibrated(self, user_rating: np.ndarray, users: np.ndarray, movies: np.ndarray) -> np.ndarray:
+        return uncorrected(user_rating[users], self.movie_rating[movies], self.offset) + self.biases[movies]

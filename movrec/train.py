@@ -269,9 +269,9 @@ def _test_metrics(features: Features, vectors: dict, offset: float, train_rows: 
     if len(test_rows) == 0:
         return {}
     users, movies = features.rating_user[test_rows], features.rating_movie[test_rows]
-    predicted = star_model.predict(vectors["user_rating"], users, movies, features.rating_user[train_rows],
-                                   features.rating_movie[train_rows], features.stars[train_rows],
-                                   vectors["movie_rating"], offset, vectors["movie_rating_bias"])
+    stars = star_model.StarModel(vectors["movie_rating"], offset, vectors["movie_rating_bias"])
+    predicted = stars.predict(vectors["user_rating"], users, movies, features.rating_user[train_rows],
+                              features.rating_movie[train_rows], features.stars[train_rows])
     task = evaluate.RankingTask.from_ratings(len(features.movie_ids), features.rating_user[train_rows],
                                              features.rating_movie[train_rows], users, movies,
                                              features.stars[test_rows])

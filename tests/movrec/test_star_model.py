@@ -31,7 +31,8 @@ def test_a_users_own_ratings_move_their_predictions_by_their_mean_residual():
     # user 0 rated 20 movies one star above what the head predicts; user 1 rated nothing
     given = star_model.uncorrected(users[np.zeros(20, int)], movies[rated], 3.0) + 1.0
     asked_u, asked_m = np.array([0, 1]), np.array([25, 25])
-    stars = star_model.predict(users, asked_u, asked_m, np.zeros(20, int), rated, given, movies, 3.0, biases)
+    stars = star_model.StarModel(movies, 3.0, biases).predict(users, asked_u, asked_m, np.zeros(20, int), rated,
+                                                              given)
     head = star_model.uncorrected(users[asked_u], movies[asked_m], 3.0)
     assert stars[0] == pytest.approx(head[0] + 20 / (20 + star_model.USER_SHRINK))
     assert stars[1] == pytest.approx(head[1])
@@ -42,7 +43,7 @@ def test_movie_biases_apply_before_the_users_residuals_and_stars_are_clipped():
     biases = np.array([5.0, -5.0, 0.5, 0.0], np.float32)
     # the user rated movie 2 exactly as the calibrated prediction says: no correction of their own
     given = star_model.uncorrected(users[[0]], movies[[2]], 3.0) + 0.5
-    stars = star_model.predict(users, np.zeros(4, int), np.arange(4), np.zeros(1, int), np.array([2]), given,
-                               movies, 3.0, biases)
+    stars = star_model.StarModel(movies, 3.0, biases).predict(users, np.zeros(4, int), np.arange(4),
+                                                              np.zeros(1, int), np.array([2]), given)
     head = star_model.uncorrected(users[np.zeros(4, int)], movies, 3.0)
     np.testing.assert_allclose(stars, [5.0, 1.0, head[2] + 0.5, head[3]], atol=1e-6)
