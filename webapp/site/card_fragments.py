@@ -6,8 +6,9 @@ A member's controls on a card (their stars, watchlist and hide buttons) are kept
 movie and stand-in marks that hold nothing but the state the controls show (the stars given, on the watchlist or
 not, hidden or not): they are kept under the language and that state, never under a member or from a member's own
 marks. On every request the card's movie id and title, the page to return to and the request's CSRF token are put
-in where the stand-ins were. Rendering the cards, and then their controls, was most of the cost of a movie page
-and of /picks.
+in where the stand-ins were (with plain string replaces: those values are escaped once a request). A movie page's own
+rating form and controls are kept and put in the same way. Rendering the cards, and then their controls, was most
+of the cost of a movie page and of /picks.
 """
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import get_locale, gettext
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from webapp.models import Movie
 from webapp.services.member_marks import MemberMarks, member_marks
@@ -44,6 +45,7 @@ class _StandIn:
 # back first, before any data is in the HTML.
 _MOVIE = _StandIn(MAX_ID, Markup("<movie-title>"))
 _TOKEN, _NEXT = Markup("<csrf-token>"), Markup("<next-path>")
+_ID, _TITLE = str(_MOVIE.id), str(_MOVIE.title)
 
 
 class FragmentCache:
@@ -51,17 +53,17 @@ class FragmentCache:
 
     def __init__(self, max_entries: int = MAX_CARDS):
         self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._entries: OrderedDict[Hashable, str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Markup | None:
+    def get(self, key: Hashable) -> str | None:
         with self._lock:
             html = self._entries.get(key)
             if html is not None:
                 self._entries.move_to_end(key)
             return html
 
-    def put(self, key: Hashable, html: Markup) -> None:
+    def put(self, key: Hashable, html: str) -> None:
         with self._lock:
             self._entries[key] = html
             while len(self._entries) > self.max_entries:
@@ -91,29 +93,69 @@ def movie_card(movie: Movie, because: Movie | None = None, note: str | None = No
         body = Markup(macros.movie_card_body(movie, because, note))
         cache.put(key, body)
     marks = member_marks()
-    controls = None if marks is None else member_controls(movie, marks, macros)
+    controls = None if marks is None else Markup(member_controls(movie, marks, macros))
     return Markup(macros.movie_card(movie, because, body=body, controls=controls))
 
 
-def member_controls(movie: Movie, marks: MemberMarks, macros) -> Markup:
+def member_controls(movie: Movie, marks: MemberMarks, macros) -> str:
     """The `member_controls` macro (compact, as on cards) of the movie for the member's `marks`: rendered once per
     language and state of the marks, with the movie, the return path and the CSRF token put in."""
-    state = (marks.ratings.get(movie.id), movie.id in marks.watchlist, movie.id in marks.hidden)
-    key = (str(get_locale()), request.script_root, *state)
+    state = _state(movie, marks)
+    html = _kept_controls(("card", *state), lambda marks: str(
+        macros.member_controls(_MOVIE, marks, compact=True, token=_TOKEN, next=_NEXT)), state)
+    return _put_in(html, movie)
+
+
+def movie_page_controls(movie: Movie) -> tuple[Markup, Markup]:
+    """The signed-in member's rating form (`rating_widget`, id "rating-form") and `member_controls` of a movie
+    page, kept and put in as the cards' controls are."""
+    macros = current_app.jinja_env.get_template("_macros.html").module
+    state = _state(movie, member_marks())
+
+    def render(marks: MemberMarks) -> str:
+        rating = macros.rating_widget(_MOVIE, marks.ratings.get(_MOVIE.id), id="rating-form", token=_TOKEN)
+        return f"{rating}{_SPLIT}{macros.member_controls(_MOVIE, marks, token=_TOKEN, next=_NEXT)}"
+
+    rating, controls = _put_in(_kept_controls(("page", *state), render, state), movie).split(_SPLIT)
+    return Markup(rating), Markup(controls)
+
+
+_SPLIT = "<split>"  # between the two parts of a movie page's kept controls; never in escaped HTML
+
+
+def _state(movie: Movie, marks: MemberMarks) -> tuple[int | None, bool, bool]:
+    """What the member's controls show of the movie: the stars given, on the watchlist, hidden."""
+    return marks.ratings.get(movie.id), movie.id in marks.watchlist, movie.id in marks.hidden
+
+
+def _kept_controls(kind: tuple, render, state: tuple[int | None, bool, bool]) -> str:
+    """The controls of `kind` rendered by `render(stand-in marks)` for the stand-in movie, kept per language."""
+    key = (str(get_locale()), request.script_root, *kind)
     cache: FragmentCache = current_app.extensions[CONTROLS_EXTENSION]
     html = cache.get(key)
     if html is None:
         stars, on_watchlist, hidden = state
         stand_in_marks = MemberMarks({} if stars is None else {_MOVIE.id: stars},
                                      {_MOVIE.id} if on_watchlist else set(), {_MOVIE.id} if hidden else set())
-        html = Markup(macros.member_controls(_MOVIE, stand_in_marks, compact=True, token=_TOKEN, next=_NEXT))
+        html = render(stand_in_marks)
         cache.put(key, html)
-    return (html.replace(str(_MOVIE.id), str(movie.id)).replace(_MOVIE.title, movie.title)
-            .replace(_NEXT, request.full_path.rstrip("?")).replace(_TOKEN, generate_csrf()))
+    return html
+
+
+def _put_in(html: str, movie: Movie) -> str:
+    """Kept controls with the movie's id and (escaped) title, this request's return path and CSRF token put in
+    where the stand-ins are; the id goes first, before any data is in the HTML."""
+    if "card_fill" not in g:
+        g.card_fill = str(escape(request.full_path.rstrip("?"))), str(escape(generate_csrf()))
+    next_path, token = g.card_fill
+    return (html.replace(_ID, str(movie.id)).replace(_TITLE, str(escape(movie.title)))
+            .replace(_NEXT, next_path).replace(_TOKEN, token))
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its card caches and the `cached_movie_card` template global."""
+    """Give the app its card caches and the `cached_movie_card` and `cached_movie_page_controls` template
+    globals."""
     app.extensions[EXTENSION] = FragmentCache()
     app.extensions[CONTROLS_EXTENSION] = FragmentCache(MAX_CONTROLS)
     app.jinja_env.globals["cached_movie_card"] = movie_card
+    app.jinja_env.globals["cached_movie_page_controls"] = movie_page_controls
