@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from webapp.models import Movie
 from webapp.services.member_marks import member_marks
 from webapp.site import card_fragments
-from webapp.site.i18n import HTML_LANG
+from webapp.site.i18n import HTML_LANG, install_template_gettext
 from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, OCCUPATION_LABELS, genre_label
 
 # Where people read about a movie elsewhere (links for visitors, not the endpoints the worker fetches).
@@ -55,6 +55,7 @@ def _template_context() -> dict:
 def register_template_helpers(app: Flask) -> None:
     """Install the context processor and globals the templates rely on."""
     app.context_processor(_template_context)
+    install_template_gettext(app)
     card_fragments.init_app(app)
     app.jinja_env.globals.update(genre_label=genre_label, movie_url=movie_url, poster_url=poster_url, age_labels=AGE_LABELS,
                                  douban_page_url=douban_page_url, imdb_page_url=imdb_page_url,
