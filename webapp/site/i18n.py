@@ -7,6 +7,9 @@ a test checks they match `movrec.dataset.GENRES`, `AGE_BRACKETS` and `OCCUPATION
 from flask import Flask, Response, current_app, g, request
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 LANGUAGE_COOKIE = "lang"
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
@@ -31,16 +34,28 @@ def request_translations():
         return translations
 
 
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, string: str, /, **variables) -> str:
+    """Jinja's newstyle `gettext` (the translation, escaped-safe when autoescaping, formatted with `variables`)."""
+    translated = request_translations().ugettext(string)
+    return (Markup(translated) if eval_ctx.autoescape else translated) % variables
+
+
+@pass_eval_context
+def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables) -> str:
+    """Jinja's newstyle `ngettext`: as `_gettext`, the form for `num`, which `%(num)` formats unless `variables`
+    name another `num` (the arguments before it are positional only, as in Jinja's)."""
+    variables.setdefault("num", num)
+    translated = request_translations().ungettext(singular, plural, num)
+    return (Markup(translated) if eval_ctx.autoescape else translated) % variables
+
+
 def install_template_gettext(app: Flask) -> None:
-    """Make the templates' `_`, `gettext`, `ngettext`, `pgettext` and `npgettext` use `request_translations`
-    (called after Flask-Babel's `init_app`, whose callables it replaces; strings and plurals are the same)."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
-    )
+    """Give the templates `_`, `gettext` and `ngettext` that read `request_translations` and take Jinja's evaluation
+    context, not its whole context: Jinja's own (installed by Flask-Babel's `init_app`, which this follows) copy the
+    template's context on every string inside a block that sets variables. The output is the same."""
+    assert app.jinja_env.newstyle_gettext, "Flask-Babel's init_app installs newstyle gettext first"
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
 
 
 def vary_on_language(response: Response) -> Response:
