@@ -1,6 +1,7 @@
-"""Movie cards rendered once and kept per process: a card's body reads the same to everyone who sees it in one
-language, so its HTML is kept under the movie, the language, the card's note and "because" movie, and the version of the
-movie's data (catalogue fields and `movie_info.updated_at`); a changed movie or newly cached info is a new key.
+"""Movie cards rendered once and kept per process: a card reads the same to everyone who sees it in one language,
+but for a member's controls, so its HTML, with a stand-in where the controls go, is kept under the movie, the
+language, the card's note and "because" movie, and the version of the movie's data (catalogue fields and
+`movie_info.updated_at`); a changed movie or newly cached info is a new key.
 
 A member's controls on a card (their stars, watchlist and hide buttons) are kept apart, rendered for a stand-in
 movie and stand-in marks that hold nothing but the state the controls show (the stars given, on the watchlist or
@@ -46,6 +47,7 @@ class _StandIn:
 _MOVIE = _StandIn(MAX_ID, Markup("<movie-title>"))
 _TOKEN, _NEXT = Markup("<csrf-token>"), Markup("<next-path>")
 _ID, _TITLE = str(_MOVIE.id), str(_MOVIE.title)
+_CONTROLS = Markup("<member-controls>")  # where a kept card takes the member's controls ("" for a visitor)
 
 
 class FragmentCache:
@@ -79,40 +81,46 @@ def movie_version(movie: Movie) -> tuple:
 
 def movie_card(movie: Movie, because: Movie | None = None, note: str | None = None,
                predicted: float | None = None) -> Markup:
-    """The `movie_card` macro of `_macros.html` for these arguments, its body rendered once per version and
-    language; `predicted` stars (shown to one decimal) make the note "4.2★ for you"."""
+    """The `movie_card` macro of `_macros.html` for these arguments, rendered once per version and language with a
+    stand-in where the member's controls go; `predicted` stars (shown to one decimal) make the note "4.2★ for
+    you"."""
     predicted = None if predicted is None else round(predicted, 1)
     key = (movie.id, movie_version(movie), str(get_locale()), request.script_root, note, predicted,
            None if because is None else (because.id, because.title))
     cache: FragmentCache = current_app.extensions[EXTENSION]
-    macros = current_app.jinja_env.get_template("_macros.html").module
-    body = cache.get(key)
-    if body is None:
+    card = cache.get(key)
+    if card is None:
         if predicted is not None:
             note = gettext("%(stars).1f★ for you", stars=predicted)
+        macros = _macros()
         body = Markup(macros.movie_card_body(movie, because, note))
-        cache.put(key, body)
+        card = str(macros.movie_card(movie, because, body=body, controls=_CONTROLS))
+        cache.put(key, card)
     marks = member_marks()
-    controls = None if marks is None else Markup(member_controls(movie, marks, macros))
-    return Markup(macros.movie_card(movie, because, body=body, controls=controls))
+    return Markup(card.replace(_CONTROLS, "" if marks is None else member_controls(movie, marks), 1))
 
 
-def member_controls(movie: Movie, marks: MemberMarks, macros) -> str:
+def member_controls(movie: Movie, marks: MemberMarks) -> str:
     """The `member_controls` macro (compact, as on cards) of the movie for the member's `marks`: rendered once per
     language and state of the marks, with the movie, the return path and the CSRF token put in."""
     state = _state(movie, marks)
     html = _kept_controls(("card", *state), lambda marks: str(
-        macros.member_controls(_MOVIE, marks, compact=True, token=_TOKEN, next=_NEXT)), state)
+        _macros().member_controls(_MOVIE, marks, compact=True, token=_TOKEN, next=_NEXT)), state)
     return _put_in(html, movie)
+
+
+def _macros():
+    """The macros of `_macros.html`."""
+    return current_app.jinja_env.get_template("_macros.html").module
 
 
 def movie_page_controls(movie: Movie) -> tuple[Markup, Markup]:
     """The signed-in member's rating form (`rating_widget`, id "rating-form") and `member_controls` of a movie
     page, kept and put in as the cards' controls are."""
-    macros = current_app.jinja_env.get_template("_macros.html").module
     state = _state(movie, member_marks())
 
     def render(marks: MemberMarks) -> str:
+        macros = _macros()
         rating = macros.rating_widget(_MOVIE, marks.ratings.get(_MOVIE.id), id="rating-form", token=_TOKEN)
         return f"{rating}{_SPLIT}{macros.member_controls(_MOVIE, marks, token=_TOKEN, next=_NEXT)}"
 
