@@ -85,7 +85,7 @@ def movie_card(movie: Movie, because: Movie | None = None, note: str | None = No
     stand-in where the member's controls go; `predicted` stars (shown to one decimal) make the note "4.2★ for
     you"."""
     predicted = None if predicted is None else round(predicted, 1)
-    key = (movie.id, movie_version(movie), str(get_locale()), request.script_root, note, predicted,
+    key = (movie.id, movie_version(movie), *_language_and_root(), note, predicted,
            None if because is None else (because.id, because.title))
     cache: FragmentCache = current_app.extensions[EXTENSION]
     card = cache.get(key)
@@ -138,7 +138,7 @@ def _state(movie: Movie, marks: MemberMarks) -> tuple[int | None, bool, bool]:
 
 def _kept_controls(kind: tuple, render, state: tuple[int | None, bool, bool]) -> str:
     """The controls of `kind` rendered by `render(stand-in marks)` for the stand-in movie, kept per language."""
-    key = (str(get_locale()), request.script_root, *kind)
+    key = (*_language_and_root(), *kind)
     cache: FragmentCache = current_app.extensions[CONTROLS_EXTENSION]
     html = cache.get(key)
     if html is None:
@@ -148,6 +148,15 @@ def _kept_controls(kind: tuple, render, state: tuple[int | None, bool, bool]) ->
         html = render(stand_in_marks)
         cache.put(key, html)
     return html
+
+
+def _language_and_root() -> tuple[str, str]:
+    """This request's language and script root, which every kept fragment is kept under; read once a request."""
+    try:
+        return g.card_language_and_root
+    except AttributeError:
+        g.card_language_and_root = values = str(get_locale()), request.script_root
+        return values
 
 
 def _put_in(html: str, movie: Movie) -> str:
