@@ -70,10 +70,11 @@ def test_chinese_pages_translate_labels(client):
     assert "科幻" in client.get("/movies").get_data(as_text=True)
 
 
-TEMPLATE_STRINGS = ("{{ _('Browse') }}|{{ _('Because you rated %(title)s', title='<b>&') }}|{{ gettext('Sign in') }}|"
-                    "{{ ngettext('%(num)d star', '%(num)d stars', 1) }}|{{ ngettext('%(num)d star', '%(num)d stars', 3) }}|"
-                    "{{ ngettext('%(num)s vote', '%(num)s votes', 1234, num='{:,}'.format(1234)) }}|{{ _('100%% sure') }}"
-                    "{% set x = 1 %}{% for i in [1] %}{{ _('Browse') }}{% endfor %}")
+TEMPLATE_STRINGS = ("{{ _('Browse') }}|{{ _('Because you rated %(title)s', title='<b>&') }}|"
+                    "{{ gettext('Sign in') }}|{{ ngettext('%(num)d star', '%(num)d stars', 1) }}|"
+                    "{{ ngettext('%(num)d star', '%(num)d stars', 3) }}|"
+                    "{{ ngettext('%(num)s vote', '%(num)s votes', 1234, num='{:,}'.format(1234)) }}|"
+                    "{{ _('100%% sure') }}{% set x = 1 %}{% for i in [1] %}{{ _('Browse') }}{% endfor %}")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
