@@ -32,14 +32,15 @@ _MARKS = union_all(
 
 def member_marks() -> MemberMarks | None:
     """The signed-in member's marks (read on the first call of the request), or None for a visitor."""
+    if "member_marks" in g:  # every card asks: answered without asking Flask-Login again
+        return g.member_marks
     if not current_user.is_authenticated:
         return None
-    if "member_marks" not in g:
-        marks = MemberMarks({}, set(), set())
-        for what, movie_id, stars in db.session.execute(_MARKS, {"user_id": current_user.id}):
-            if what == 0:
-                marks.ratings[movie_id] = stars
-            else:
-                (marks.watchlist if what == 1 else marks.hidden).add(movie_id)
-        g.member_marks = marks
-    return g.member_marks
+    marks = MemberMarks({}, set(), set())
+    for what, movie_id, stars in db.session.execute(_MARKS, {"user_id": current_user.id}):
+        if what == 0:
+            marks.ratings[movie_id] = stars
+        else:
+            (marks.watchlist if what == 1 else marks.hidden).add(movie_id)
+    g.member_marks = marks
+    return marks

@@ -96,3 +96,43 @@ def test_kept_controls_name_the_cards_own_movie_and_the_members_state(app, clien
             assert f": {escape(title)}</legend>" in card and card.count('name="next" value="/movies/2"') == 3
         assert re.findall(r'value="(\d)" checked', card_html(html, shown[0])) == ["4"]
         assert " checked" not in card_html(html, shown[1])
+
+
+def page_controls_html(html: str) -> str:
+    """The movie page's own rating form and member controls (after the facts, before the card rows)."""
+    start = html.index('<form class="rating-form" id="rating-form"')
+    return html[start:html.index("</article>", start)]
+
+
+def test_a_members_movie_page_controls_are_never_shown_to_another(app):
+    alice, bob = app.test_client(), app.test_client()
+    register(alice, "alice")
+    rate(alice, 2, 4)
+    alice.post("/movies/2/watchlist", data={"csrf_token": csrf_token(alice, "/movies/2"), "on": "1"})
+    alices_page = alice.get("/movies/2").get_data(as_text=True)
+    register(bob, "bob")
+    bobs_page = bob.get("/movies/2").get_data(as_text=True)
+    alices, bobs = page_controls_html(alices_page), page_controls_html(bobs_page)
+    assert 'aria-pressed="true"' in alices and re.findall(r'value="(\d)" checked', alices) == ["4"]
+    assert 'aria-pressed="true"' not in bobs and " checked" not in bobs
+    bobs_token = CSRF_INPUT.search(bobs_page).group(1)
+    assert set(CSRF_INPUT.findall(bobs)) == {bobs_token} != set(CSRF_INPUT.findall(alices))
+
+
+def test_kept_movie_page_controls_name_the_pages_own_movie(app, client):
+    from markupsafe import escape
+    from webapp.extensions import db
+    from webapp.models import Movie
+
+    register(client)
+    rate(client, 3, 5)
+    for movie_id in (2, 3, 2, 3):  # the same state's controls kept for one movie, then put in for the other
+        html = client.get(f"/movies/{movie_id}?from=a&b=<c>").get_data(as_text=True)
+        controls = page_controls_html(html)
+        with app.app_context():
+            title = db.session.get(Movie, movie_id).title
+        urls = re.findall(r'(?:action|formaction)="([^"]+)"', controls)
+        assert len(urls) == 4 and all(url.startswith(f"/movies/{movie_id}/") for url in urls)
+        assert f'id="stars-{movie_id}-5"' in controls and controls.count(f": {escape(title)}</span>") == 2
+        assert controls.count('name="next" value="/movies/{}?from=a&amp;b=&lt;c&gt;"'.format(movie_id)) == 2
+        assert re.findall(r'value="(\d)" checked', controls) == (["5"] if movie_id == 3 else [])

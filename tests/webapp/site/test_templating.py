@@ -7,7 +7,7 @@ import pytest
 from flask import url_for
 
 from webapp.models import Movie, MovieInfo
-from webapp.site.templating import movie_url, poster_url
+from webapp.site.templating import fixed_url, movie_url, poster_url
 
 
 @pytest.mark.parametrize("script_root", ["", "/site"])
@@ -20,3 +20,14 @@ def test_card_urls_match_url_for(app, script_root):
         assert poster_url(movie) == url_for("catalog.poster", movie_id=42, v=int(fetched.timestamp()))
         movie.info.poster_path = None
         assert poster_url(movie) is None
+
+
+@pytest.mark.parametrize("script_roots", [("", "/site"), ("/site", "")])
+def test_fixed_urls_match_url_for_under_each_script_root(app, script_roots):
+    links = [("static", {"filename": "css/site.css"}), ("static", {"filename": "favicon.svg"}), ("catalog.home", {}),
+             ("picks.my_picks", {}), ("accounts.logout", {})]
+    for script_root in (*script_roots, *script_roots):  # built, then kept, under each root
+        with app.test_request_context("/", base_url=f"http://localhost{script_root}"):
+            for endpoint, values in links:
+                assert fixed_url(endpoint, **values) == url_for(endpoint, **values)
+                assert fixed_url(endpoint, **values).startswith(f"{script_root}/")

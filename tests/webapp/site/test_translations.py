@@ -68,3 +68,27 @@ def test_chinese_pages_translate_labels(client):
     html = client.get("/register").get_data(as_text=True)
     assert "创建账号" in html and "18 岁以下" in html and "程序员" in html and "女" in html
     assert "科幻" in client.get("/movies").get_data(as_text=True)
+
+
+TEMPLATE_STRINGS = ("{{ _('Browse') }}|{{ _('Because you rated %(title)s', title='<b>&') }}|"
+                    "{{ gettext('Sign in') }}|{{ ngettext('%(num)d star', '%(num)d stars', 1) }}|"
+                    "{{ ngettext('%(num)d star', '%(num)d stars', 3) }}|"
+                    "{{ ngettext('%(num)s vote', '%(num)s votes', 1234, num='{:,}'.format(1234)) }}|"
+                    "{{ _('100%% sure') }}{% set x = 1 %}{% for i in [1] %}{{ _('Browse') }}{% endfor %}")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_template_gettext_reads_as_jinjas_own(app, language):
+    """The site's `_`, `gettext` and `ngettext` (webapp.site.i18n) give what Jinja's i18n extension gives with
+    Flask-Babel's callables: translations, plurals, `num`, escaped variables, `%%`, in autoescaped templates."""
+    from flask_babel import get_translations
+    from jinja2 import Environment
+
+    jinjas = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    jinjas.install_gettext_callables(lambda s: get_translations().ugettext(s),
+                                     lambda s, p, n: get_translations().ungettext(s, p, n), newstyle=True)
+    with app.test_request_context("/", headers={"Cookie": f"lang={language}"}):
+        ours = app.jinja_env.from_string(TEMPLATE_STRINGS).render()
+        expected = jinjas.from_string(TEMPLATE_STRINGS).render()
+    assert ours == expected and "&lt;b&gt;&amp;" in ours and "1,234" in ours
+    assert ("浏览" in ours) == (language == "zh")
