@@ -125,8 +125,21 @@ class Recommender:
         """`for_new_user` for a member whose query vector (`new_user_vectors`' first) is at hand: the towers'
         logits blended with EASE's weights of the movies they rated (movrec.ease.blend)."""
         rated = np.array([self.movie_row(m) for m in ratings], np.int64)
+        return self._query_picks(self._movies @ query_vector, self._ease_scores(rated), rated, k, exclude)
+
+    def explained_picks(self, query_vector: np.ndarray, ratings: dict[int, float], k: int = 10,
+                        exclude: Iterable[int] = (), start: int = 0) -> tuple[Picks, dict[int, int | None]]:
+        """`for_query_vector`'s picks from the `start`-th to the `k`-th, each with its `because` reason; the
+        towers' and EASE's scores are computed once for both."""
+        rated = np.array([self.movie_row(m) for m in ratings], np.int64)
+        tower, ease_scores = self._movies @ query_vector, self._ease_scores(rated)
+        picks = self._query_picks(tower, ease_scores, rated, k, exclude)[start:]
+        return picks, self._reasons(tower, ease_scores, ratings, [m for m, _ in picks])
+
+    def _query_picks(self, tower: np.ndarray, ease_scores: np.ndarray, rated: np.ndarray, k: int,
+                     exclude: Iterable[int]) -> Picks:
         hidden = [self._movie_row[int(m)] for m in exclude if self.has_movie(m)]
-        return self._top(self._blend(query_vector, rated), k, np.array([*rated, *hidden], np.int64))
+        return self._top(ease.blend(tower, ease_scores, len(rated)), k, np.array([*rated, *hidden], np.int64))
 
     def _blend(self, query: np.ndarray, rated_rows: np.ndarray) -> np.ndarray:
         return ease.blend(self._movies @ query, self._ease_scores(rated_rows), len(rated_rows))
@@ -187,6 +200,12 @@ class Recommender:
         attribution). `query_vector` is the member's (`new_user_vectors`' first). A rated movie contributes
         through the query vector (its share of the user tower's bag) and through its EASE weights, each on
         the scale `ease.blend` gives it."""
+        known_rows = np.array([self._movie_row[int(m)] for m in ratings if self.has_movie(m)], np.int64)
+        return self._reasons(self._movies @ query_vector, self._ease_scores(known_rows), ratings, movie_ids)
+
+    def _reasons(self, tower: np.ndarray, ease_scores: np.ndarray, ratings: dict[int, float],
+                 movie_ids: list[int]) -> dict[int, int | None]:
+        """`because` from the towers' logits and EASE's scores of the member's known rated movies."""
         known = {m: s for m, s in ratings.items() if self.has_movie(m)}
         picked = [m for m in movie_ids if self.has_movie(m)]
         reasons: dict[int, int | None] = dict.fromkeys(movie_ids)
@@ -195,7 +214,7 @@ class Recommender:
         rows = np.array([self._movie_row[int(m)] for m in known], np.int64)
         stars = np.asarray(list(known.values()), np.float32)
         columns = np.array([self._movie_row[int(m)] for m in picked], np.int64)
-        tower_sd, ease_sd = ease.scale(self._movies @ query_vector)[1], ease.scale(self._ease_scores(rows))[1]
+        tower_sd, ease_sd = ease.scale(tower)[1], ease.scale(ease_scores)[1]
         ease_part = ((self.artifacts.ease_rows[rows][:, :, None] == columns) *
                      self.artifacts.ease_weights[rows][:, :, None]).sum(axis=1)
         parts = self._encoder.contributions(rows, stars) @ self._movies[columns].T / tower_sd + \

@@ -209,3 +209,12 @@ def test_cli_prints_titles(tiny_artifacts_dir):
     missing = subprocess.run([sys.executable, "-m", "movrec", "recommend", "--artifacts", str(tiny_artifacts_dir),
                               "--user", "999999"], capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "UnknownUser" in missing.stderr
+
+
+def test_explained_picks_are_a_page_of_the_picks_with_their_reasons(rec):
+    ratings = {m: 5 for m, _ in rec.for_user(3, 4)} | {m: 2 for m, _ in rec.similar(11, 2)}
+    query = rec.new_user_vectors("F", 35, 1, ratings)[0]
+    hidden = [m for m, _ in rec.for_query_vector(query, ratings, 2)]
+    picks, reasons = rec.explained_picks(query, ratings, k=8, exclude=hidden, start=3)
+    assert picks == rec.for_query_vector(query, ratings, 8, exclude=hidden)[3:]
+    assert reasons == rec.because(query, ratings, [m for m, _ in picks]) and len(reasons) == 5

@@ -81,8 +81,8 @@ def picks_for_current_user(k: int = PICKS_PER_PAGE, page: int = 1) -> list[Card]
     recommender = get_recommender()
     query, rating_vector = recommender.new_user_vectors(current_user.gender, current_user.age,
                                                         current_user.occupation, ratings)
-    pairs = recommender.for_query_vector(query, ratings, k=k * page, exclude=marks.hidden)[k * (page - 1):]
+    pairs, because = recommender.explained_picks(query, ratings, k=k * page, exclude=marks.hidden,
+                                                 start=k * (page - 1))
     ids = [movie_id for movie_id, _ in pairs]
-    because = recommender.because(query, ratings, ids)
     predicted = dict(zip(ids, recommender.predicted_stars(rating_vector, ratings, ids)))
     return build_card_lists([pairs], because, predicted=predicted)[0]
