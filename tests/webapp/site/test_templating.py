@@ -15,8 +15,9 @@ def test_card_urls_match_url_for(app, script_root):
     fetched = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
     movie = Movie(id=42, title="x", raw_title="x", genres="")
     movie.info = MovieInfo(movie_id=42, status="ok", poster_path="42.jpg", fetched_at=fetched)
-    with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+    with app.test_request_context("/", base_url=f"http://localhost{script_root}"):
         assert movie_url(42) == url_for("catalog.movie", movie_id=42)
+        assert movie_url(42).startswith(f"{script_root}/")
         assert poster_url(movie) == url_for("catalog.poster", movie_id=42, v=int(fetched.timestamp()))
         movie.info.poster_path = None
         assert poster_url(movie) is None
