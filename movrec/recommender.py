@@ -51,7 +51,8 @@ class Recommender:
         self._movie_row = {int(m): i for i, m in enumerate(self.movie_ids)}
         self._user_row = {int(u): i for i, u in enumerate(self.user_ids)}
         self._popularity = np.bincount(artifacts.rated_movie_rows, minlength=len(self.movie_ids))
-        self._rare = np.flatnonzero(self._popularity < min_ratings)
+        self._is_rare = self._popularity < min_ratings
+        self._rare = np.flatnonzero(self._is_rare)
         self._stars = star_model.StarModel(artifacts.movie_rating_vectors, self.metrics["rating_offset"],
                                            artifacts.movie_rating_biases)
 
@@ -105,7 +106,7 @@ class Recommender:
         """Movies like this one: their query vectors point the same way and the same people rated them
         (movrec.co_ratings.similar_scores); movies with too few ratings are left out."""
         row = self.movie_row(movie_id)
-        return self._listed(self.artifacts.similar_rows[row], self.artifacts.similar_scores[row], k, self._rare)
+        return self._listed(self.artifacts.similar_rows[row], self.artifacts.similar_scores[row], k, skip_rare=True)
 
     def also_liked(self, movie_id: int, k: int = 10) -> Picks:
         """"People who liked this also liked": the movies most often liked by the same people, no movie in
@@ -227,9 +228,11 @@ class Recommender:
         reasons.update({movie_id: int(rated_ids[best[i]]) for i, movie_id in enumerate(picked) if explained[i]})
         return reasons
 
-    def _listed(self, rows: np.ndarray, scores: np.ndarray, k: int, exclude_rows: np.ndarray = ()) -> Picks:
-        """The first `k` of a precomputed list (rows best first, -1 padded), without `exclude_rows`."""
-        keep = (rows >= 0) & ~np.isin(rows, exclude_rows)
+    def _listed(self, rows: np.ndarray, scores: np.ndarray, k: int, skip_rare: bool = False) -> Picks:
+        """The first `k` of a precomputed list (rows best first, -1 padded), without the rare movies if asked."""
+        keep = rows >= 0
+        if skip_rare:
+            keep &= ~self._is_rare[rows]
         return [(int(self.movie_ids[r]), float(s)) for r, s in zip(rows[keep][:k], scores[keep][:k])]
 
     def _top(self, scores: np.ndarray, k: int, exclude_rows: np.ndarray) -> Picks:
