@@ -227,10 +227,15 @@ def build_two_tower(shape: ModelShape, catalogue: dict[str, np.ndarray], learnin
     stars = layers.Lambda(lambda v: ops.matmul(v[0], ops.transpose(v[1])) + mean_stars, name="rating")(
         [user_rating, movie_rating])
     model = keras.Model(user_tower.input, {"retrieval": logits, "rating": stars}, name="two_tower")
+    return TwoTower(_compiled(model, learning_rate, multinomial_nll, options), user_tower, movie_tower)
+
+
+def _compiled(model: keras.Model, learning_rate: float, retrieval_loss, options: TwoTowerOptions) -> keras.Model:
+    """`model` compiled with Adam, `retrieval_loss` on its `retrieval` output and squared error on its `rating`."""
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss={"retrieval": multinomial_nll, "rating": masked_squared_error},
+                  loss={"retrieval": retrieval_loss, "rating": masked_squared_error},
                   loss_weights={"retrieval": 1.0, "rating": options.rating_weight})
-    return TwoTower(model, user_tower, movie_tower)
+    return model
 
 
 def build_two_tower_sampled(shape: ModelShape, catalogue: dict[str, np.ndarray], learning_rate: float,
@@ -255,7 +260,4 @@ def build_two_tower_sampled(shape: ModelShape, catalogue: dict[str, np.ndarray],
     stars = layers.Lambda(lambda v: per_user(v) + mean_stars, name="rating")([user_rating, movie_rating])
     model = keras.Model({**user_tower.input, "candidates": candidates, "log_q": log_q},
                         {"retrieval": logits, "rating": stars}, name="two_tower_sampled")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss={"retrieval": sampled_softmax_nll, "rating": masked_squared_error},
-                  loss_weights={"retrieval": 1.0, "rating": options.rating_weight})
-    return TwoTower(model, user_tower, movie_tower)
+    return TwoTower(_compiled(model, learning_rate, sampled_softmax_nll, options), user_tower, movie_tower)

@@ -74,6 +74,10 @@ class Recommender:
         except (KeyError, ValueError, TypeError):
             raise UnknownUser(user_id) from None
 
+    def _rows_of(self, movie_ids: Iterable[int]) -> np.ndarray:
+        """The movies' rows; `UnknownMovie` for an id the model does not know."""
+        return np.array([self.movie_row(m) for m in movie_ids], np.int64)
+
     def has_movie(self, movie_id: int) -> bool:
         return int(movie_id) in self._movie_row
 
@@ -125,17 +129,21 @@ class Recommender:
                          exclude: Iterable[int] = ()) -> Picks:
         """`for_new_user` for a member whose query vector (`new_user_vectors`' first) is at hand: the towers'
         logits blended with EASE's weights of the movies they rated (movrec.ease.blend)."""
-        rated = np.array([self.movie_row(m) for m in ratings], np.int64)
-        return self._query_picks(self._movies @ query_vector, self._ease_scores(rated), rated, k, exclude)
+        rated, tower, ease_scores = self._query_scores(query_vector, ratings)
+        return self._query_picks(tower, ease_scores, rated, k, exclude)
 
     def explained_picks(self, query_vector: np.ndarray, ratings: dict[int, float], k: int = 10,
                         exclude: Iterable[int] = (), start: int = 0) -> tuple[Picks, dict[int, int | None]]:
         """`for_query_vector`'s picks from the `start`-th to the `k`-th, each with its `because` reason; the
         towers' and EASE's scores are computed once for both."""
-        rated = np.array([self.movie_row(m) for m in ratings], np.int64)
-        tower, ease_scores = self._movies @ query_vector, self._ease_scores(rated)
+        rated, tower, ease_scores = self._query_scores(query_vector, ratings)
         picks = self._query_picks(tower, ease_scores, rated, k, exclude)[start:]
         return picks, self._reasons(tower, ease_scores, ratings, [m for m, _ in picks])
+
+    def _query_scores(self, query: np.ndarray, ratings: dict[int, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A member's rated movies (rows), the towers' logits of their query and EASE's scores of their ratings."""
+        rated = self._rows_of(ratings)
+        return rated, self._movies @ query, self._ease_scores(rated)
 
     def _query_picks(self, tower: np.ndarray, ease_scores: np.ndarray, rated: np.ndarray, k: int,
                      exclude: Iterable[int]) -> Picks:
@@ -152,7 +160,7 @@ class Recommender:
                          ratings: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
         """The (query, rating) vectors of a new member, as the user tower computes them."""
         encoders = self.artifacts.encoders
-        rows = np.array([self.movie_row(m) for m in ratings], np.int64)
+        rows = self._rows_of(ratings)
         return self._encoder.encode(encoders["genders"].index(gender), encoders["ages"].index(int(age)),
                                     int(occupation), rows, np.asarray(list(ratings.values()), np.float32))
 
@@ -160,7 +168,7 @@ class Recommender:
                         movie_ids: list[int]) -> list[float]:
         """Stars the user with this rating vector and these ratings (`{movie_id: stars}`, the ones the vector
         was computed from) would likely give, clipped to 1-5 (movrec.star_model)."""
-        rows = np.array([self.movie_row(m) for m in movie_ids], np.int64)
+        rows = self._rows_of(movie_ids)
         known = {m: s for m, s in ratings.items() if self.has_movie(m)}
         rated = np.array([self._movie_row[int(m)] for m in known], np.int64)
         stars = self._stars.predict(rating_vector[None, :], np.zeros(len(rows), np.int64), rows,

@@ -283,7 +283,7 @@ def _test_metrics(features: Features, vectors: dict, offset: float, train_rows: 
 
 def _export(features: Features, vectors: dict, encoder: UserEncoder | None, encoders: Encoders, metrics: dict,
             train_rows: np.ndarray, test_rows: np.ndarray, titles: np.ndarray) -> Artifacts:
-    users, movies, given = (features.rating_user[train_rows], features.rating_movie[train_rows],
+    users, movies, stars = (features.rating_user[train_rows], features.rating_movie[train_rows],
                             features.stars[train_rows])
     order = np.lexsort((movies, users))
     counts = np.bincount(users, minlength=len(features.user_ids))
@@ -308,7 +308,7 @@ def _export(features: Features, vectors: dict, encoder: UserEncoder | None, enco
         user_rating_vectors=vectors["user_rating"].astype(np.float32),
         user_demographics=np.stack([features.users["gender"], ages, features.users["occupation"]], axis=1),
         rated_indptr=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
-        rated_movie_rows=movies[order].astype(np.int32), rated_stars=given[order].astype(np.int8),
+        rated_movie_rows=movies[order].astype(np.int32), rated_stars=stars[order].astype(np.int8),
         also_liked_rows=also_liked, also_liked_scores=also_liked_scores, similar_rows=similar,
         similar_scores=similar_scores, ease_rows=ease_rows, ease_weights=ease_weights, user_encoder=encoder,
         encoders=encoders.to_dict(), metrics=metrics, heldout=heldout)
