@@ -63,10 +63,9 @@ def remove_rating(user_id: int, movie_id: int) -> None:
     db.session.commit()
 
 
-def predicted_for_current_user(movie_ids: list[int], ratings: dict[int, int] | None = None) -> np.ndarray:
+def predicted_for_current_user(movie_ids: list[int], ratings: dict[int, int]) -> np.ndarray:
     """The stars (1-5) the signed-in member would likely give each movie, NaN where the model cannot tell;
-    `ratings` are theirs when already read."""
-    ratings = ratings_of(current_user.id) if ratings is None else ratings
+    `ratings` are theirs (`member_marks().ratings`)."""
     recommender = get_recommender()
     rating_vector = recommender.new_user_vectors(current_user.gender, current_user.age, current_user.occupation,
                                                  ratings)[1]

@@ -48,6 +48,7 @@ _MOVIE = _StandIn(MAX_ID, Markup("<movie-title>"))
 _TOKEN, _NEXT = Markup("<csrf-token>"), Markup("<next-path>")
 _ID, _TITLE = str(_MOVIE.id), str(_MOVIE.title)
 _CONTROLS = Markup("<member-controls>")  # where a kept card takes the member's controls ("" for a visitor)
+_SPLIT = "<split>"  # between the two parts of a movie page's kept controls; never in escaped HTML
 
 
 class FragmentCache:
@@ -127,8 +128,6 @@ def movie_page_controls(movie: Movie) -> tuple[Markup, Markup]:
     rating, controls = _put_in(_kept_controls(("page", *state), render, state), movie).split(_SPLIT)
     return Markup(rating), Markup(controls)
 
-
-_SPLIT = "<split>"  # between the two parts of a movie page's kept controls; never in escaped HTML
 
 
 def _state(movie: Movie, marks: MemberMarks) -> tuple[int | None, bool, bool]:

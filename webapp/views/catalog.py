@@ -16,7 +16,7 @@ from webapp.services.browsing import (FOR_ME, SORT_LABELS, browse_page, chinese_
 from webapp.services.catalog import decades, home_rows
 from webapp.services.demo_profiles import demo_profiles
 from webapp.services.member_marks import member_marks
-from webapp.services.ratings import picks_for_current_user, predicted_for_current_user, ratings_of
+from webapp.services.ratings import picks_for_current_user, predicted_for_current_user
 from webapp.services.recommender import artifacts_dir, get_recommender
 from webapp.site.ids import parse_id
 
@@ -56,7 +56,7 @@ def browse():
     with numbered pages; bad parameters are dropped with a message."""
     signed_in = current_user.is_authenticated
     asked = parse_browse_args(request.args, signed_in)
-    ratings = ratings_of(current_user.id) if signed_in and asked.sort == FOR_ME else None
+    ratings = member_marks().ratings if signed_in and asked.sort == FOR_ME else None
     predicted = (lambda ids: predicted_for_current_user(ids, ratings)) if ratings is not None else None
     results = browse_page(asked, current_app.config["MOVIES_PER_PAGE"], predicted)
     ask_for_missing_info(results.items)
