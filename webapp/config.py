@@ -61,12 +61,15 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
     name = environment_name(env)
     redis_url = env.get("REDIS_URL") or None
     broker_url = env.get("CELERY_BROKER_URL") or redis_url or f"sqla+sqlite:///{instance / 'celery-broker.sqlite'}"
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'movrec.sqlite'}"
     return {
         "MOVREC_ENV": name,
         "TESTING": name == "testing",
         "SECRET_KEY": env.get("SECRET_KEY") or None,
-        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'movrec.sqlite'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        # A server's connections can die while idle in the pool (a restart, a failover): each is pinged when taken
+        # out. A SQLite file's cannot, and the ping was a tenth of a signed-in page's database time.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "MOVREC_ARTIFACTS": env.get("MOVREC_ARTIFACTS") or "artifacts",
         "MOVREC_DATA_DIR": env.get("MOVREC_DATA_DIR") or None,
         "POSTER_DIR": env.get("POSTER_DIR") or str(instance / "posters"),
@@ -102,6 +105,10 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
         # Visitors' home and movie pages kept per process (~10 KB each; 4096 holds every ML-1M movie).
         "VISITOR_PAGE_CACHE_SIZE": int(env.get("VISITOR_PAGE_CACHE_SIZE") or 4096),
         "VISITOR_PAGE_CACHE_SECONDS": float(env.get("VISITOR_PAGE_CACHE_SECONDS") or 60),
+        # gzip level 3 (Flask-Compress's default is 6): a signed-in movie page (70 KB of HTML) compresses in a third
+        # of the time, 0.07 ms against 0.20, for 21 % more bytes (4.7 KB against 3.9). Browsers that accept zstd
+        # get zstd (level 3), which is faster still and smaller than gzip's level 6.
+        "COMPRESS_LEVEL": 3,
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms are small; refuse large bodies early (413)
         "CELERY_VISIBILITY_TIMEOUT": float(env.get("CELERY_VISIBILITY_TIMEOUT") or 3600),
         "DOUBAN": settings_from_environment(DoubanSettings, "DOUBAN_", env),

@@ -29,6 +29,13 @@ def test_environment_variables_are_used(tmp_path):
         ("s3cret", "/a", "/d", "/p")
 
 
+def test_only_a_database_servers_connections_are_pinged_when_taken_from_the_pool(tmp_path):
+    """A server's pooled connection can die while idle; a SQLite file's cannot, so it is not pinged."""
+    assert from_environment(tmp_path, {})["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}
+    server = from_environment(tmp_path, {"DATABASE_URL": "postgresql+psycopg://u@h/db"})
+    assert server["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+
+
 def test_production_needs_a_secret_key_to_serve(tmp_path):
     config = from_environment(tmp_path, {})
     with pytest.raises(ConfigError, match="SECRET_KEY"):
