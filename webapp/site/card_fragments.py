@@ -13,9 +13,6 @@ of the cost of a movie page and of /picks.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request
@@ -24,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from webapp.models import Movie
+from webapp.services.lru import LruMap
 from webapp.services.member_marks import MemberMarks, member_marks
 from webapp.site.ids import MAX_ID
 
@@ -51,28 +49,6 @@ _CONTROLS = Markup("<member-controls>")  # where a kept card takes the member's 
 _SPLIT = "<split>"  # between the two parts of a movie page's kept controls; never in escaped HTML
 
 
-class FragmentCache:
-    """Least-recently-used map of key -> rendered HTML, safe across threads."""
-
-    def __init__(self, max_entries: int = MAX_CARDS):
-        self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> str | None:
-        with self._lock:
-            html = self._entries.get(key)
-            if html is not None:
-                self._entries.move_to_end(key)
-            return html
-
-    def put(self, key: Hashable, html: str) -> None:
-        with self._lock:
-            self._entries[key] = html
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-
 def movie_version(movie: Movie) -> tuple:
     """What a card shows of a movie changes only when this does."""
     info = movie.info
@@ -85,29 +61,28 @@ def movie_card(movie: Movie, because: Movie | None = None, note: str | None = No
     """The `movie_card` macro of `_macros.html` for these arguments, rendered once per version and language with a
     stand-in where the member's controls go; `predicted` stars (shown to one decimal) make the note "4.2★ for
     you"."""
+    shared = _shared()
     predicted = None if predicted is None else round(predicted, 1)
-    key = (movie.id, movie_version(movie), *_language_and_root(), note, predicted,
+    key = (movie.id, movie_version(movie), shared.language_and_root, note, predicted,
            None if because is None else (because.id, because.title))
-    cache: FragmentCache = current_app.extensions[EXTENSION]
-    card = cache.get(key)
+    card = shared.cards.get(key)
     if card is None:
         if predicted is not None:
             note = gettext("%(stars).1f★ for you", stars=predicted)
         macros = _macros()
         body = Markup(macros.movie_card_body(movie, because, note))
         card = str(macros.movie_card(movie, because, body=body, controls=_CONTROLS))
-        cache.put(key, card)
-    marks = member_marks()
-    return Markup(card.replace(_CONTROLS, "" if marks is None else member_controls(movie, marks), 1))
+        shared.cards.put(key, card)
+    marks = shared.marks
+    return Markup(card.replace(_CONTROLS, "" if marks is None else shared.controls(movie, marks, "card"), 1))
 
 
-def member_controls(movie: Movie, marks: MemberMarks) -> str:
-    """The `member_controls` macro (compact, as on cards) of the movie for the member's `marks`: rendered once per
-    language and state of the marks, with the movie, the return path and the CSRF token put in."""
-    state = _state(movie, marks)
-    html = _kept_controls(("card", *state), lambda marks: str(
-        _macros().member_controls(_MOVIE, marks, compact=True, token=_TOKEN, next=_NEXT)), state)
-    return _put_in(html, movie)
+def movie_page_controls(movie: Movie) -> tuple[Markup, Markup]:
+    """The signed-in member's rating form (`rating_widget`, id "rating-form") and `member_controls` of a movie
+    page, kept and put in as the cards' controls are."""
+    shared = _shared()
+    rating, controls = shared.controls(movie, shared.marks, "page").split(_SPLIT)
+    return Markup(rating), Markup(controls)
 
 
 def _macros():
@@ -115,63 +90,71 @@ def _macros():
     return current_app.jinja_env.get_template("_macros.html").module
 
 
-def movie_page_controls(movie: Movie) -> tuple[Markup, Markup]:
-    """The signed-in member's rating form (`rating_widget`, id "rating-form") and `member_controls` of a movie
-    page, kept and put in as the cards' controls are."""
-    state = _state(movie, member_marks())
-
-    def render(marks: MemberMarks) -> str:
-        macros = _macros()
-        rating = macros.rating_widget(_MOVIE, marks.ratings.get(_MOVIE.id), id="rating-form", token=_TOKEN)
-        return f"{rating}{_SPLIT}{macros.member_controls(_MOVIE, marks, token=_TOKEN, next=_NEXT)}"
-
-    rating, controls = _put_in(_kept_controls(("page", *state), render, state), movie).split(_SPLIT)
-    return Markup(rating), Markup(controls)
+def _render_controls(kind: str, marks: MemberMarks) -> str:
+    """The controls of `kind` for the stand-in movie and stand-in `marks`: a card's compact `member_controls`, or
+    a movie page's `rating_widget` and `member_controls` joined by `_SPLIT`."""
+    macros = _macros()
+    if kind == "card":
+        return str(macros.member_controls(_MOVIE, marks, compact=True, token=_TOKEN, next=_NEXT))
+    rating = macros.rating_widget(_MOVIE, marks.ratings.get(_MOVIE.id), id="rating-form", token=_TOKEN)
+    return f"{rating}{_SPLIT}{macros.member_controls(_MOVIE, marks, token=_TOKEN, next=_NEXT)}"
 
 
+class _Shared:
+    """What every card of one request shares, looked up once: the language and script root the fragments are kept
+    under, the two caches, the member's marks, and the kept controls turned into this request's templates."""
 
-def _state(movie: Movie, marks: MemberMarks) -> tuple[int | None, bool, bool]:
-    """What the member's controls show of the movie: the stars given, on the watchlist, hidden."""
-    return marks.ratings.get(movie.id), movie.id in marks.watchlist, movie.id in marks.hidden
+    def __init__(self) -> None:
+        self.language_and_root = str(get_locale()), request.script_root
+        self.cards: LruMap[str] = current_app.extensions[EXTENSION]
+        self.kept: LruMap[str] = current_app.extensions[CONTROLS_EXTENSION]
+        self.marks = member_marks()
+        self.templates: dict[tuple, str] = {}
+
+    def controls(self, movie: Movie, marks: MemberMarks, kind: str) -> str:
+        """The member's controls of `kind` on the movie: kept per language and state of the marks (the stars given,
+        on the watchlist, hidden), with the movie's id and title, the return path and the CSRF token put in."""
+        key = (kind, marks.ratings.get(movie.id), movie.id in marks.watchlist, movie.id in marks.hidden)
+        template = self.templates.get(key)
+        if template is None:
+            template = self.templates[key] = self._template(key)
+        return template.format(movie.id, escape(movie.title))
+
+    def _template(self, key: tuple) -> str:
+        """Kept controls as a `str.format` template of (movie id, escaped title), with this request's return path
+        and CSRF token put in: one pass a card instead of four replaces. The stand-ins are replaced before any
+        data is in the HTML, and the braces of everything else are doubled, so no title or path is read as a
+        field."""
+        kept_key = (self.language_and_root, *key)
+        html = self.kept.get(kept_key)
+        if html is None:
+            kind, stars, on_watchlist, hidden = key
+            stand_in_marks = MemberMarks({} if stars is None else {_MOVIE.id: stars},
+                                         {_MOVIE.id} if on_watchlist else set(), {_MOVIE.id} if hidden else set())
+            html = _render_controls(kind, stand_in_marks)
+            self.kept.put(kept_key, html)
+
+        def literal(text: str) -> str:
+            return text.replace("{", "{{").replace("}", "}}")
+
+        next_path, token = str(escape(request.full_path.rstrip("?"))), str(escape(generate_csrf()))
+        return (literal(html).replace(_ID, "{0}").replace(_TITLE, "{1}")
+                .replace(_NEXT, literal(next_path)).replace(_TOKEN, literal(token)))
 
 
-def _kept_controls(kind: tuple, render, state: tuple[int | None, bool, bool]) -> str:
-    """The controls of `kind` rendered by `render(stand-in marks)` for the stand-in movie, kept per language."""
-    key = (*_language_and_root(), *kind)
-    cache: FragmentCache = current_app.extensions[CONTROLS_EXTENSION]
-    html = cache.get(key)
-    if html is None:
-        stars, on_watchlist, hidden = state
-        stand_in_marks = MemberMarks({} if stars is None else {_MOVIE.id: stars},
-                                     {_MOVIE.id} if on_watchlist else set(), {_MOVIE.id} if hidden else set())
-        html = render(stand_in_marks)
-        cache.put(key, html)
-    return html
-
-
-def _language_and_root() -> tuple[str, str]:
-    """This request's language and script root, which every kept fragment is kept under; read once a request."""
+def _shared() -> _Shared:
+    """This request's `_Shared`, made on its first card."""
     try:
-        return g.card_language_and_root
+        return g.card_fragments
     except AttributeError:
-        g.card_language_and_root = values = str(get_locale()), request.script_root
-        return values
-
-
-def _put_in(html: str, movie: Movie) -> str:
-    """Kept controls with the movie's id and (escaped) title, this request's return path and CSRF token put in
-    where the stand-ins are; the id goes first, before any data is in the HTML."""
-    if "card_fill" not in g:
-        g.card_fill = str(escape(request.full_path.rstrip("?"))), str(escape(generate_csrf()))
-    next_path, token = g.card_fill
-    return (html.replace(_ID, str(movie.id)).replace(_TITLE, str(escape(movie.title)))
-            .replace(_NEXT, next_path).replace(_TOKEN, token))
+        g.card_fragments = shared = _Shared()
+        return shared
 
 
 def init_app(app: Flask) -> None:
     """Give the app its card caches and the `cached_movie_card` and `cached_movie_page_controls` template
     globals."""
-    app.extensions[EXTENSION] = FragmentCache()
-    app.extensions[CONTROLS_EXTENSION] = FragmentCache(MAX_CONTROLS)
+    app.extensions[EXTENSION] = LruMap(MAX_CARDS)
+    app.extensions[CONTROLS_EXTENSION] = LruMap(MAX_CONTROLS)
     app.jinja_env.globals["cached_movie_card"] = movie_card
     app.jinja_env.globals["cached_movie_page_controls"] = movie_page_controls
