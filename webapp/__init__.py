@@ -28,7 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     from webapp.douban.celery_app import celery_init_app
     from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from webapp.reconnect import ReconnectingFlask, end_session
-    from webapp.services import page_cache
+    from webapp.services import member_model, page_cache
     from webapp.services.recommender import load_at_start
     from webapp.site.i18n import select_locale, vary_on_language
     from webapp.site.security import add_security_headers, refuse_nul_characters, trust_proxies
@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool | None 
     compress.init_app(app)
     celery_init_app(app)
     page_cache.init_app(app)
+    member_model.init_app(app)
 
     register_views(app)
     app.before_request(refuse_nul_characters)

@@ -1,20 +1,11 @@
-"""A site user's ratings: reading them, saving and removing them, and the picks computed from them."""
+"""A site user's ratings: reading them, saving and removing them."""
 from collections.abc import Mapping
 
-import numpy as np
-
-from flask_login import current_user
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db, upsert_insert
 from webapp.models import Rating, utcnow
-from webapp.services.cards import Card, build_card_lists
-from webapp.services.member_marks import member_marks
-from webapp.services.recommender import get_recommender
-
-PICKS_PER_PAGE = 12
-
 
 STARS = ("1", "2", "3", "4", "5")  # a rating as a form sends it: one ASCII digit
 
@@ -61,27 +52,3 @@ def remove_rating(user_id: int, movie_id: int) -> None:
     """Delete the user's rating of the movie, if there is one, and commit."""
     db.session.execute(delete(Rating).where(Rating.user_id == user_id, Rating.movie_id == movie_id))
     db.session.commit()
-
-
-def predicted_for_current_user(movie_ids: list[int], ratings: dict[int, int]) -> np.ndarray:
-    """The stars (1-5) the signed-in member would likely give each movie, NaN where the model cannot tell;
-    `ratings` are theirs (`member_marks().ratings`)."""
-    recommender = get_recommender()
-    rating_vector = recommender.new_user_vectors(current_user.gender, current_user.age, current_user.occupation,
-                                                 ratings)[1]
-    return recommender.predicted_stars_or_nan(rating_vector, ratings, movie_ids)
-
-
-def picks_for_current_user(k: int = PICKS_PER_PAGE, page: int = 1) -> list[Card]:
-    """Page `page` (`k` a page) of the picks from the user's demographics and ratings, each with its
-    "because" movie and predicted stars; movies the user hid never appear. The user tower runs once."""
-    marks = member_marks()
-    ratings = marks.ratings
-    recommender = get_recommender()
-    query, rating_vector = recommender.new_user_vectors(current_user.gender, current_user.age,
-                                                        current_user.occupation, ratings)
-    pairs, because = recommender.explained_picks(query, ratings, k=k * page, exclude=marks.hidden,
-                                                 start=k * (page - 1))
-    ids = [movie_id for movie_id, _ in pairs]
-    predicted = dict(zip(ids, recommender.predicted_stars(rating_vector, ratings, ids)))
-    return build_card_lists([pairs], because, predicted=predicted)[0]

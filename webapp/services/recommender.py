@@ -3,7 +3,7 @@ start in a process that serves requests."""
 import threading
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from movrec.artifacts import REQUIRED
 from movrec.recommender import Recommender
 
@@ -12,8 +12,13 @@ _lock = threading.Lock()
 
 
 def artifacts_dir() -> Path:
-    """The app's artifacts directory (`MOVREC_ARTIFACTS`), absolute."""
-    return Path(current_app.config["MOVREC_ARTIFACTS"]).resolve()
+    """The app's artifacts directory (`MOVREC_ARTIFACTS`), absolute: resolved once an app context (a request), so
+    an artifacts symlink switched to a new model is followed from the next request on."""
+    try:
+        return g.artifacts_dir
+    except AttributeError:
+        g.artifacts_dir = path = Path(current_app.config["MOVREC_ARTIFACTS"]).resolve()
+        return path
 
 
 def get_recommender() -> Recommender:

@@ -16,7 +16,7 @@ from webapp.services.browsing import (FOR_ME, SORT_LABELS, browse_page, chinese_
 from webapp.services.catalog import decades, home_rows
 from webapp.services.demo_profiles import demo_profiles
 from webapp.services.member_marks import member_marks
-from webapp.services.ratings import picks_for_current_user, predicted_for_current_user
+from webapp.services.member_model import picks_for_current_user, predicted_for_current_user
 from webapp.services.recommender import artifacts_dir, get_recommender
 from webapp.site.ids import parse_id
 

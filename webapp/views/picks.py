@@ -13,8 +13,8 @@ from wtforms.validators import AnyOf, InputRequired
 from webapp.extensions import db
 from webapp.models import Movie
 from webapp.services.cards import build_card_lists, load_movies
-from webapp.services.ratings import (PICKS_PER_PAGE, STARS, parse_stars, picks_for_current_user, rated_movies,
-                                     rating_count, remove_rating, save_ratings)
+from webapp.services.member_model import PICKS_PER_PAGE, picks_for_current_user
+from webapp.services.ratings import STARS, parse_stars, rated_movies, rating_count, remove_rating, save_ratings
 from webapp.services.recommender import get_recommender
 from webapp.site.ids import parse_id
 from webapp.site.replies import answer

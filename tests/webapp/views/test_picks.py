@@ -110,3 +110,31 @@ def test_demo_profile_shows_top_rated_movies_and_model_picks(client, recommender
     gender, age, occupation = recommender.user_demographics(user_id)
     from webapp.site.i18n import AGE_LABELS, GENDER_LABELS, OCCUPATION_LABELS
     assert f"{GENDER_LABELS[gender]} · {AGE_LABELS[age]} · {OCCUPATION_LABELS[occupation]}" in html
+
+
+def test_picks_are_computed_again_only_when_what_they_come_from_changes(client, recommender, monkeypatch):
+    from movrec.recommender import Recommender
+
+    runs = []
+    explained_picks = Recommender.explained_picks
+    monkeypatch.setattr(Recommender, "explained_picks", lambda self, *a, **kw: runs.append(1) or
+                        explained_picks(self, *a, **kw))
+    register(client, "noor", gender="F", age=35, occupation=2)
+    liked = recommender.onboarding(k=30)[:3]
+    for movie_id in liked:
+        rate(client, movie_id, 5)
+    first = client.get("/picks").get_data(as_text=True)
+    assert len(runs) == 1
+    assert client.get("/picks").get_data(as_text=True).count("movie-card") == first.count("movie-card")
+    assert len(runs) == 1  # the same page again: kept
+    client.get("/picks?page=2")
+    assert len(runs) == 2  # another page is computed on its own
+    rate(client, liked[0], 1)  # the same movies rated, one with other stars
+    changed = card_ids(client.get("/picks").get_data(as_text=True), "picks")
+    assert len(runs) == 3
+    assert changed == [m for m, _ in recommender.for_new_user("F", 35, 2, {liked[0]: 1, liked[1]: 5, liked[2]: 5},
+                                                              k=12)]
+    top = changed[0]
+    client.post(f"/movies/{top}/hide", data={"csrf_token": csrf_token(client, "/picks"), "on": "1"})
+    assert top not in card_ids(client.get("/picks").get_data(as_text=True), "picks")
+    assert len(runs) == 4
