@@ -9,6 +9,7 @@
 | `WEB_TIMEOUT` | `30` | seconds before a silent worker is killed and replaced |
 | `LOG_LEVEL` | `info` | gunicorn's error log level |
 """
+import gc
 import os
 
 # One BLAS thread per worker, set before any worker imports numpy: several workers each running a BLAS
@@ -49,3 +50,11 @@ logconfig_dict = {
         "alembic": {"level": "WARNING"},  # Flask-Migrate's import logs plugin set-up at INFO in every worker
     },
 }
+
+
+def post_worker_init(worker):
+    """Put everything the worker loaded before its first request (the app, the catalogue, the model's lookups:
+    about 140,000 objects) out of the garbage collector's reach. A full collection then scans only what requests
+    made since, about 1 ms instead of 60-80 ms: a pause that held every request queued behind that worker."""
+    gc.freeze()
+    worker.log.info("froze %d objects loaded before serving", gc.get_freeze_count())
