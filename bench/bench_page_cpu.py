@@ -12,9 +12,11 @@ registers and rates `bench_web.RATED`; then each page is requested `--warmup` ti
 - `/healthz` and a static file (the baselines);
 - the signed-in movie page and the visitor movie page, each over its own slice of the catalogue's ids, so
   nearly every page and most of its cards are rendered for the first time ("fresh");
-- `/picks` of the member, repeated (its cards come back).
+- `/picks` of the member, repeated: its cards come back, and its picks, kept until the member's ratings or hidden
+  movies change (`webapp/services/member_model.py`);
+- `/picks` fresh: the same with those memos keeping nothing, as on the first /picks after each rating.
 
-`--profile PAGE` (healthz, static, member_movie, picks, visitor_movie) prints a pyinstrument profile of that
+`--profile PAGE` (healthz, static, member_movie, picks, visitor_movie, picks_fresh) prints a pyinstrument profile of that
 page's timed requests instead (pyinstrument must be installed in the venv). Prints a table; writes nothing.
 """
 from __future__ import annotations
@@ -25,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +37,7 @@ from tests.browser.site import BIN, prepare_database, site_environment  # noqa: 
 from tests.webapp.helpers import rate, register  # noqa: E402
 
 HEADERS = {"Accept-Encoding": "gzip, deflate"}
-PAGES = ("healthz", "static", "member_movie", "picks", "visitor_movie")
+PAGES = ("healthz", "static", "member_movie", "picks", "visitor_movie", "picks_fresh")
 
 
 def set_up_site(workdir: Path, artifacts: Path, data: Path):
@@ -103,8 +104,18 @@ def main() -> None:
             "member_movie": (member, [f"/movies/{i}" for i in member_ids]),
             "picks": (member, ["/picks"] * n),
             "visitor_movie": (visitor, [f"/movies/{i}" for i in visitor_ids]),
+            "picks_fresh": (member, ["/picks"] * n),
         }
-        timed: Callable[[str], float] = lambda page: time_requests(*runs[page], args.warmup, page == args.profile)
+
+        from webapp.services.lru import LruMap  # imported after set_up_site's environment
+        from webapp.services.member_model import PICKS_EXTENSION, VECTORS_EXTENSION
+
+        def timed(page: str) -> float:
+            if page == "picks_fresh":  # timed last: from here on the member's vectors and picks are never kept
+                for memo in (VECTORS_EXTENSION, PICKS_EXTENSION):
+                    app.extensions[memo] = LruMap(max_entries=0)
+            return time_requests(*runs[page], args.warmup, page == args.profile)
+
         results = {page: timed(page) for page in PAGES}
     healthz = results["healthz"]
     print(f"\nCPU ms per request ({args.requests} requests after {args.warmup}; load average "
