@@ -55,6 +55,7 @@ logconfig_dict = {
 def post_worker_init(worker):
     """Put everything the worker loaded before its first request (the app, the catalogue, the model's lookups:
     about 140,000 objects) out of the garbage collector's reach. A full collection then scans only what requests
-    made since, about 1 ms instead of 60-80 ms: a pause that held every request queued behind that worker."""
+    made since: under 1 ms instead of about 80 ms (bench/bench_gc.py), a pause that held every request queued
+    behind that worker."""
     gc.freeze()
     worker.log.info("froze %d objects loaded before serving", gc.get_freeze_count())
