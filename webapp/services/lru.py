@@ -1,5 +1,5 @@
-"""A least-recently-used map, safe across threads: what the per-process caches of rendered cards and members'
-picks keep their entries in."""
+"""A least-recently-used map, safe across threads: what the per-process caches of rendered pages and cards and of
+members' picks keep their entries in."""
 from __future__ import annotations
 
 import threading
@@ -31,3 +31,8 @@ class LruMap(Generic[Value]):
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def pop(self, key: Hashable) -> None:
+        """Forget `key`, if it is there."""
+        with self._lock:
+            self._entries.pop(key, None)

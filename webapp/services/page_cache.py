@@ -9,9 +9,7 @@ again ask the worker again for info still missing. The key is the URL and the la
 """
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +18,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from webapp.services.cards import info_version
+from webapp.services.lru import LruMap
 
 EXTENSION = "visitor_pages"
 
@@ -35,36 +34,26 @@ class CachedPage:
 
 
 class PageCache:
-    """Least-recently-used map of key -> CachedPage, safe across threads."""
+    """Rendered pages by key, the least recently used going first when full, each valid for `ttl` seconds at most
+    and while its movies' version is unchanged."""
 
     def __init__(self, max_entries: int = 2000, ttl: float = 60.0):
-        self.max_entries = max_entries
         self.ttl = ttl
-        self._entries: OrderedDict[Hashable, CachedPage] = OrderedDict()
-        self._lock = threading.Lock()
+        self._pages: LruMap[CachedPage] = LruMap(max_entries)
 
     def get(self, key: Hashable, version_of: Callable[[tuple[int, ...]], Hashable]) -> bytes | None:
         """The cached body for `key` if unexpired and `version_of` its movies is what it was at rendering."""
-        with self._lock:
-            page = self._entries.get(key)
+        page = self._pages.get(key)
         if page is None:
             return None
         if time.monotonic() > page.expires or version_of(page.movie_ids) != page.version:
-            with self._lock:
-                self._entries.pop(key, None)
+            self._pages.pop(key)
             return None
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
         return page.body
 
     def put(self, key: Hashable, movie_ids: tuple[int, ...], version: Hashable, body: bytes) -> None:
         """Store a rendered page, evicting the least recently used entry when full."""
-        with self._lock:
-            self._entries[key] = CachedPage(movie_ids, version, body, time.monotonic() + self.ttl)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+        self._pages.put(key, CachedPage(movie_ids, version, body, time.monotonic() + self.ttl))
 
 
 def init_app(app: Flask) -> None:
