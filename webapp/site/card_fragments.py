@@ -74,14 +74,14 @@ def movie_card(movie: Movie, because: Movie | None = None, note: str | None = No
         card = str(macros.movie_card(movie, because, body=body, controls=_CONTROLS))
         shared.cards.put(key, card)
     marks = shared.marks
-    return Markup(card.replace(_CONTROLS, "" if marks is None else shared.controls(movie, marks, "card"), 1))
+    return Markup(card.replace(_CONTROLS, "" if marks is None else shared.controls(movie, "card"), 1))
 
 
 def movie_page_controls(movie: Movie) -> tuple[Markup, Markup]:
     """The signed-in member's rating form (`rating_widget`, id "rating-form") and `member_controls` of a movie
     page, kept and put in as the cards' controls are."""
     shared = _shared()
-    rating, controls = shared.controls(movie, shared.marks, "page").split(_SPLIT)
+    rating, controls = shared.controls(movie, "page").split(_SPLIT)
     return Markup(rating), Markup(controls)
 
 
@@ -111,9 +111,10 @@ class _Shared:
         self.marks = member_marks()
         self.templates: dict[tuple, str] = {}
 
-    def controls(self, movie: Movie, marks: MemberMarks, kind: str) -> str:
+    def controls(self, movie: Movie, kind: str) -> str:
         """The member's controls of `kind` on the movie: kept per language and state of the marks (the stars given,
         on the watchlist, hidden), with the movie's id and title, the return path and the CSRF token put in."""
+        marks = self.marks
         key = (kind, marks.ratings.get(movie.id), movie.id in marks.watchlist, movie.id in marks.hidden)
         template = self.templates.get(key)
         if template is None:
