@@ -36,12 +36,13 @@ class MemberVectors:
 
 @dataclass(frozen=True)
 class PicksPage:
-    """A page of a member's picks with their "because" movies and predicted stars, and what it was computed from."""
+    """A page of a member's picks with their "because" movies and predicted stars, and what it was computed from;
+    shared by the requests of every thread, so never changed once made."""
 
     computed_from: tuple
     pairs: tuple[tuple[int, float], ...]
-    because: tuple[tuple[int, int | None], ...]
-    predicted: tuple[tuple[int, float], ...]
+    because: dict[int, int | None]
+    predicted: dict[int, float]
 
 
 def predicted_for_current_user(movie_ids: list[int], ratings: dict[int, int]) -> np.ndarray:
@@ -66,10 +67,10 @@ def picks_for_current_user(k: int = PICKS_PER_PAGE, page: int = 1) -> list[Card]
         pairs, because = recommender.explained_picks(vectors.query, marks.ratings, k=k * page, exclude=marks.hidden,
                                                      start=k * (page - 1))
         ids = [movie_id for movie_id, _ in pairs]
-        predicted = zip(ids, recommender.predicted_stars(vectors.rating, marks.ratings, ids))
-        kept = PicksPage(computed_from, tuple(pairs), tuple(because.items()), tuple(predicted))
+        predicted = dict(zip(ids, recommender.predicted_stars(vectors.rating, marks.ratings, ids)))
+        kept = PicksPage(computed_from, tuple(pairs), because, predicted)
         memo.put(key, kept)
-    return build_card_lists([kept.pairs], dict(kept.because), predicted=dict(kept.predicted))[0]
+    return build_card_lists([kept.pairs], kept.because, predicted=kept.predicted)[0]
 
 
 def _member_vectors(recommender: Recommender, ratings: dict[int, int]) -> MemberVectors:
