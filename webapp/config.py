@@ -68,7 +68,7 @@ def from_environment(instance_path: str | os.PathLike, environ: Mapping[str, str
         "SECRET_KEY": env.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url,
         # A server's connections can die while idle in the pool (a restart, a failover): each is pinged when taken
-        # out. A SQLite file's cannot, and the ping was a tenth of a signed-in page's database time.
+        # out. A SQLite file's cannot, so its requests skip that extra statement.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "MOVREC_ARTIFACTS": env.get("MOVREC_ARTIFACTS") or "artifacts",
         "MOVREC_DATA_DIR": env.get("MOVREC_DATA_DIR") or None,
