@@ -1,6 +1,7 @@
 """CPU time per request of the site's pages, in one process through Flask's test client.
 
-    .venv/bin/python -m bench.bench_page_cpu [--artifacts DIR] [--data DIR] [--requests 300] [--profile PAGE]
+    .venv/bin/python -m bench.bench_page_cpu [--artifacts DIR] [--data DIR] [--requests 300]
+                                             [--profile PAGE [--profile-all]]
 
 Wall-clock throughput (bench/bench_web.py) moves with whatever else runs on the machine; CPU time of the
 process serving (`time.process_time`) barely does, so this compares two trees on a shared machine. The site
@@ -16,8 +17,10 @@ registers and rates `bench_web.RATED`; then each page is requested `--warmup` ti
   movies change (`webapp/services/member_model.py`);
 - `/picks` fresh: the same with those memos keeping nothing, as on the first /picks after each rating.
 
-`--profile PAGE` (healthz, static, member_movie, picks, visitor_movie, picks_fresh) prints a pyinstrument profile of that
-page's timed requests instead (pyinstrument must be installed in the venv). Prints a table; writes nothing.
+`--profile PAGE` (healthz, static, member_movie, picks, visitor_movie, picks_fresh) prints a pyinstrument profile
+of that page's timed requests instead (pyinstrument must be installed in the venv); `--profile-all` keeps the
+frames of Flask, Jinja, SQLAlchemy and the other libraries, which pyinstrument otherwise folds away. Prints a
+table; writes nothing.
 """
 from __future__ import annotations
 
@@ -53,7 +56,7 @@ def set_up_site(workdir: Path, artifacts: Path, data: Path):
     return create_app(serving=True)
 
 
-def time_requests(client, paths: list[str], warmup: int, profile: bool) -> float:
+def time_requests(client, paths: list[str], warmup: int, profile: bool, show_all: bool = False) -> float:
     """Mean CPU milliseconds per request over `paths[warmup:]` (every answer must be 200)."""
     def get(path: str) -> None:
         response = client.get(path, headers=HEADERS)
@@ -73,7 +76,7 @@ def time_requests(client, paths: list[str], warmup: int, profile: bool) -> float
     spent = time.process_time() - start
     if profiler is not None:
         profiler.stop()
-        print(profiler.output_text(unicode=False, color=False, show_all=False))
+        print(profiler.output_text(unicode=False, color=False, show_all=show_all))
     return 1000 * spent / (len(paths) - warmup)
 
 
@@ -84,6 +87,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--profile", choices=PAGES, default=None)
+    parser.add_argument("--profile-all", action="store_true", help="show library frames in the profile too")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="movrec-bench-cpu-") as tmp:
@@ -114,7 +118,7 @@ def main() -> None:
             if page == "picks_fresh":  # timed last: from here on the member's vectors and picks are never kept
                 for memo in (VECTORS_EXTENSION, PICKS_EXTENSION):
                     app.extensions[memo] = LruMap(max_entries=0)
-            return time_requests(*runs[page], args.warmup, page == args.profile)
+            return time_requests(*runs[page], args.warmup, page == args.profile, args.profile_all)
 
         results = {page: timed(page) for page in PAGES}
     healthz = results["healthz"]
