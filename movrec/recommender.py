@@ -170,7 +170,7 @@ class Recommender:
         was computed from) would likely give, clipped to 1-5 (movrec.star_model)."""
         rows = self._rows_of(movie_ids)
         known = {m: s for m, s in ratings.items() if self.has_movie(m)}
-        rated = np.array([self._movie_row[int(m)] for m in known], np.int64)
+        rated = self._rows_of(known)
         stars = self._stars.predict(rating_vector[None, :], np.zeros(len(rows), np.int64), rows,
                                     np.zeros(len(rated), np.int64), rated, np.asarray(list(known.values()), float))
         return [float(s) for s in stars]
