@@ -89,6 +89,8 @@ def main() -> None:
     parser.add_argument("--profile", choices=PAGES, default=None)
     parser.add_argument("--profile-all", action="store_true", help="show library frames in the profile too")
     args = parser.parse_args()
+    if args.profile_all and not args.profile:
+        parser.error("--profile-all needs --profile PAGE")
 
     with tempfile.TemporaryDirectory(prefix="movrec-bench-cpu-") as tmp:
         app = set_up_site(Path(tmp), args.artifacts.resolve(), args.data.resolve())
