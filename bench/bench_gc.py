@@ -21,9 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_page_cpu import HEADERS, set_up_site  # noqa: E402
-from bench.bench_web import DEFAULT_ARTIFACTS, DEFAULT_DATA, RATED, catalogue_ids  # noqa: E402
-from tests.webapp.helpers import rate, register  # noqa: E402
+from bench.bench_page_cpu import HEADERS, set_up_site, signed_in_member  # noqa: E402
+from bench.bench_web import DEFAULT_ARTIFACTS, DEFAULT_DATA, catalogue_ids  # noqa: E402
 
 
 def full_collection_ms() -> float:
@@ -40,10 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="movrec-bench-gc-") as tmp:
         app = set_up_site(Path(tmp), args.artifacts.resolve(), args.data.resolve())
-        member = app.test_client()
-        assert register(member, username="bench_gc", password="bench password").status_code == 302
-        for i, movie_id in enumerate(RATED):
-            assert rate(member, movie_id, 5 - i % 3).status_code == 302
+        member = signed_in_member(app, "bench_gc")
         tracked = len(gc.get_objects())
         unfrozen = [full_collection_ms() for _ in range(3)]
         gc.freeze()

@@ -56,7 +56,16 @@ def set_up_site(workdir: Path, artifacts: Path, data: Path):
     return create_app(serving=True)
 
 
-def time_requests(client, paths: list[str], warmup: int, profile: bool, show_all: bool = False) -> float:
+def signed_in_member(app, username: str):
+    """A test client of `app` signed in as a new member who rated `bench_web.RATED`."""
+    member = app.test_client()
+    assert register(member, username=username, password="bench password").status_code == 302
+    for i, movie_id in enumerate(RATED):
+        assert rate(member, movie_id, 5 - i % 3).status_code == 302
+    return member
+
+
+def time_requests(client, paths: list[str], warmup: int, profile: bool, show_all: bool) -> float:
     """Mean CPU milliseconds per request over `paths[warmup:]` (every answer must be 200)."""
     def get(path: str) -> None:
         response = client.get(path, headers=HEADERS)
@@ -98,10 +107,7 @@ def main() -> None:
         n = args.warmup + args.requests
         if 2 * n > len(ids):
             sys.exit(f"--warmup + --requests must be at most {len(ids) // 2}: each movie page run needs its own ids")
-        member, visitor = app.test_client(), app.test_client()
-        assert register(member, username="bench_cpu", password="bench password").status_code == 302
-        for i, movie_id in enumerate(RATED):
-            assert rate(member, movie_id, 5 - i % 3).status_code == 302
+        member, visitor = signed_in_member(app, "bench_cpu"), app.test_client()
         # Every other catalogue id to each movie page run, so neither renders the pages of the other.
         member_ids, visitor_ids = ids[0::2][:n], ids[1::2][:n]
         runs: dict[str, tuple[object, list[str]]] = {
